@@ -1,0 +1,9 @@
+import { metricsRegistry } from "@/server/metrics/registry";
+
+export const dynamic = "force-dynamic";
+
+/** Vigil's own metrics in the Prometheus text format. */
+export async function GET(): Promise<Response> {
+  const r = metricsRegistry();
+  return new Response(await r.metrics(), { headers: { "content-type": r.contentType } });
+}

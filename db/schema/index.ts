@@ -1,0 +1,5 @@
+export * from "./labels";
+export * from "./series";
+export * from "./chunks";
+export * from "./wal";
+export * from "./metadata";

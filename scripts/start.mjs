@@ -1,0 +1,20 @@
+// `npm start`: serves the production build, building it first when there is none.
+import { spawn, spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
+const nextBin = path.join(root, "node_modules", "next", "dist", "bin", "next");
+
+if (!fs.existsSync(path.join(root, ".next", "BUILD_ID"))) {
+  console.log("vigil: no production build yet; running `next build` first");
+  const b = spawnSync(process.execPath, [nextBin, "build"], { cwd: root, stdio: "inherit" });
+  if (b.status !== 0) process.exit(b.status ?? 1);
+}
+
+const args = [nextBin, "start", "-p", process.env.PORT ?? "9090"];
+if (process.env.HOST) args.push("-H", process.env.HOST);
+// Vigil's runtime handles SIGTERM itself: it stops taking writes and flushes first.
+const child = spawn(process.execPath, args, { cwd: root, stdio: "inherit", env: { ...process.env, NEXT_MANUAL_SIG_HANDLE: "true" } });
+for (const sig of ["SIGTERM", "SIGINT", "SIGHUP"]) process.on(sig, () => child.kill(sig));
+child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

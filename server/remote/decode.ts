@@ -1,0 +1,280 @@
+import protobuf from "protobufjs/minimal.js";
+import { uncompressSync } from "snappy";
+import type { MemSeries } from "../storage/head";
+import type { Labels } from "../storage/labels/labels";
+import { validateLabels } from "../storage/labels/labels";
+import type { AppendBatch, MetricMetadata } from "../storage/store";
+import { METRIC_TYPE_NAMES, MetricMetadataType } from "./proto";
+
+/** A request the sender must not retry: answered with 400 (or 413) and this message. */
+export class RemoteWriteError extends Error {
+  constructor(
+    readonly status: 400 | 413 | 415,
+    message: string,
+  ) {
+    super(message);
+    this.name = "RemoteWriteError";
+  }
+}
+
+export interface DecodedWrite extends AppendBatch {
+  /** Float samples in the request. */
+  numSamples: number;
+  metadata: MetricMetadata[];
+  /** Native histogram samples, which Vigil does not store yet. */
+  histograms: number;
+  exemplars: number;
+  /** Entries given as label sets, with their cache keys, to remember once appended. */
+  uncached: { index: number; key: string }[];
+}
+
+/**
+ * Remembers which series a TimeSeries' encoded label bytes name, so a series
+ * seen before costs one Map lookup instead of decoding and validating labels.
+ * Keys are the raw protobuf bytes of the label fields as a latin1 string.
+ */
+export class SeriesKeyCache {
+  private map = new Map<string, MemSeries>();
+  constructor(private readonly maxEntries = 2_000_000) {}
+  get(key: string): MemSeries | undefined {
+    return this.map.get(key);
+  }
+  set(key: string, s: MemSeries): void {
+    if (this.map.size >= this.maxEntries) this.map.clear();
+    this.map.set(key, s);
+  }
+  get size(): number {
+    return this.map.size;
+  }
+}
+
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+/** The uncompressed length that a snappy block declares in its varint preamble. */
+export function snappyDeclaredLength(buf: Uint8Array): number {
+  let result = 0;
+  let shift = 0;
+  for (let i = 0; i < 5 && i < buf.length; i++) {
+    const b = buf[i]!;
+    result += (b & 0x7f) * 2 ** shift;
+    if (b < 0x80) return result;
+    shift += 7;
+  }
+  throw new RemoteWriteError(400, "snappy: corrupt input");
+}
+
+export function uncompressSnappy(body: Uint8Array, maxBytes: number): Uint8Array {
+  if (body.length === 0) throw new RemoteWriteError(400, "snappy: corrupt input: empty body");
+  const declared = snappyDeclaredLength(body);
+  if (declared > maxBytes) {
+    throw new RemoteWriteError(413, `decompressed body of ${declared} bytes exceeds the limit of ${maxBytes} bytes`);
+  }
+  try {
+    const out = uncompressSync(Buffer.from(body.buffer, body.byteOffset, body.byteLength)) as Buffer;
+    return out;
+  } catch (err) {
+    throw new RemoteWriteError(400, `snappy: corrupt input: ${(err as Error).message}`);
+  }
+}
+
+/** Reads a varint at r.pos as a signed 64-bit integer into a JS number (exact up to 2^53). */
+function readInt64(r: protobuf.Reader): number {
+  const buf = r.buf;
+  let pos = r.pos;
+  let lo = 0;
+  let shift = 0;
+  let b: number;
+  // The first four bytes fit in 28 bits of plain int arithmetic.
+  do {
+    if (pos >= r.len) throw new RemoteWriteError(400, "protobuf: truncated varint");
+    b = buf[pos++]!;
+    lo |= (b & 0x7f) << shift;
+    shift += 7;
+  } while (b >= 0x80 && shift < 28);
+  let value = lo >>> 0;
+  if (b >= 0x80) {
+    let mul = 2 ** 28;
+    let hi = 0;
+    let n = 0;
+    do {
+      if (pos >= r.len) throw new RemoteWriteError(400, "protobuf: truncated varint");
+      b = buf[pos++]!;
+      if (++n > 6) throw new RemoteWriteError(400, "protobuf: varint too long");
+      hi += (b & 0x7f) * mul;
+      mul *= 128;
+    } while (b >= 0x80);
+    value += hi;
+    // Two's complement negatives arrive as 10-byte varints of 2^64 + v.
+    if (value >= 2 ** 63) value -= 2 ** 64;
+  }
+  r.pos = pos;
+  return value;
+}
+
+function fail(what: string, err: unknown): never {
+  if (err instanceof RemoteWriteError) throw err;
+  throw new RemoteWriteError(400, `protobuf: ${what}: ${(err as Error).message}`);
+}
+
+/**
+ * Decodes a (decompressed) WriteRequest into an append batch. Every label set
+ * not already in the cache is decoded and validated; an invalid one fails the
+ * whole request, so nothing of it is stored.
+ */
+export function decodeWriteRequest(
+  input: Uint8Array,
+  cache: SeriesKeyCache,
+  lookup: (ls: Labels) => MemSeries | undefined,
+): DecodedWrite {
+  const buf = Buffer.isBuffer(input) ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
+  const r = protobuf.Reader.create(buf);
+  const entries: (MemSeries | Labels)[] = [];
+  const offsets: number[] = [0];
+  let cap = 1024;
+  let t = new Float64Array(cap);
+  let v = new Float64Array(cap);
+  let n = 0;
+  const metadata: MetricMetadata[] = [];
+  let histograms = 0;
+  let exemplars = 0;
+  const uncached: { index: number; key: string }[] = [];
+  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  try {
+    while (r.pos < r.len) {
+      const tag = r.uint32();
+      const field = tag >>> 3;
+      if (field === 1 && (tag & 7) === 2) {
+        const len = r.uint32();
+        const end = r.pos + len;
+        if (end > r.len) throw new RemoteWriteError(400, "protobuf: truncated TimeSeries");
+        let labelsStart = -1;
+        let labelsEnd = -1;
+        let contiguous = true;
+        while (r.pos < end) {
+          const start = r.pos;
+          const ttag = r.uint32();
+          const tf = ttag >>> 3;
+          if (tf === 1 && (ttag & 7) === 2) {
+            const l = r.uint32();
+            r.pos += l;
+            if (r.pos > end) throw new RemoteWriteError(400, "protobuf: truncated Label");
+            if (labelsStart < 0) labelsStart = start;
+            else if (labelsEnd !== start) contiguous = false;
+            labelsEnd = r.pos;
+          } else if (tf === 2 && (ttag & 7) === 2) {
+            const l = r.uint32();
+            const send = r.pos + l;
+            if (send > end) throw new RemoteWriteError(400, "protobuf: truncated Sample");
+            let value = 0;
+            let ts = 0;
+            while (r.pos < send) {
+              const stag = r.uint32();
+              if (stag === 0x09) {
+                if (r.pos + 8 > send) throw new RemoteWriteError(400, "protobuf: truncated double");
+                // DataView keeps NaN payloads (the staleness marker) intact.
+                value = view.getFloat64(r.pos, true);
+                r.pos += 8;
+              } else if (stag === 0x10) ts = readInt64(r);
+              else r.skipType(stag & 7);
+            }
+            if (r.pos !== send) throw new RemoteWriteError(400, "protobuf: malformed Sample");
+            if (n === cap) {
+              cap *= 2;
+              const nt = new Float64Array(cap);
+              nt.set(t);
+              t = nt;
+              const nv = new Float64Array(cap);
+              nv.set(v);
+              v = nv;
+            }
+            t[n] = ts;
+            v[n] = value;
+            n++;
+          } else {
+            if (tf === 3) exemplars++;
+            else if (tf === 4) histograms++;
+            r.skipType(ttag & 7);
+          }
+        }
+        if (r.pos !== end) throw new RemoteWriteError(400, "protobuf: malformed TimeSeries");
+        if (n === offsets[offsets.length - 1]) continue; // no float samples
+        const key = labelsStart < 0 ? "" : buf.toString("latin1", labelsStart, labelsEnd);
+        let s = contiguous ? cache.get(key) : undefined;
+        if (s === undefined) {
+          const ls = decodeLabels(buf, labelsStart, end);
+          s = lookup(ls);
+          if (s !== undefined) {
+            if (contiguous) cache.set(key, s);
+            entries.push(s);
+          } else {
+            if (contiguous) uncached.push({ index: entries.length, key });
+            entries.push(ls);
+          }
+        } else entries.push(s);
+        offsets.push(n);
+      } else if (field === 3 && (tag & 7) === 2) {
+        const len = r.uint32();
+        if (r.pos + len > r.len) throw new RemoteWriteError(400, "protobuf: truncated MetricMetadata");
+        const m = MetricMetadataType.decode(buf.subarray(r.pos, r.pos + len)) as unknown as {
+          type?: number;
+          metricFamilyName?: string;
+          help?: string;
+          unit?: string;
+        };
+        r.pos += len;
+        if (m.metricFamilyName) {
+          metadata.push({
+            metricFamily: m.metricFamilyName,
+            type: METRIC_TYPE_NAMES[m.type ?? 0] ?? "unknown",
+            help: m.help ?? "",
+            unit: m.unit ?? "",
+          });
+        }
+      } else r.skipType(tag & 7);
+    }
+  } catch (err) {
+    fail("cannot decode WriteRequest", err);
+  }
+  return { entries, offsets, t: t.subarray(0, n), v: v.subarray(0, n), numSamples: n, metadata, histograms, exemplars, uncached };
+}
+
+/** Decodes and validates the labels of one TimeSeries (all field-1 entries between start and end). */
+function decodeLabels(buf: Uint8Array, start: number, seriesEnd: number): Labels {
+  const ls: { name: string; value: string }[] = [];
+  if (start >= 0) {
+    const r = protobuf.Reader.create(buf);
+    r.pos = start;
+    r.len = seriesEnd;
+    while (r.pos < seriesEnd) {
+      const tag = r.uint32();
+      if (tag >>> 3 === 1 && (tag & 7) === 2) {
+        const len = r.uint32();
+        const sub = buf.subarray(r.pos, r.pos + len);
+        r.pos += len;
+        let name = "";
+        let value = "";
+        const lr = protobuf.Reader.create(sub);
+        while (lr.pos < lr.len) {
+          const lt = lr.uint32();
+          if (lt === 0x0a || lt === 0x12) {
+            const l = lr.uint32();
+            let str: string;
+            try {
+              str = utf8.decode(sub.subarray(lr.pos, lr.pos + l));
+            } catch {
+              throw new RemoteWriteError(400, "invalid labels: label name or value is not valid UTF-8");
+            }
+            lr.pos += l;
+            if (lt === 0x0a) name = str;
+            else value = str;
+          } else lr.skipType(lt & 7);
+        }
+        ls.push({ name, value });
+      } else r.skipType(tag & 7);
+    }
+  }
+  const err = validateLabels(ls);
+  if (err !== null) throw new RemoteWriteError(400, err);
+  // An empty value means the label is absent (Prometheus semantics).
+  return ls.filter((l) => l.value !== "");
+}

@@ -1,0 +1,152 @@
+import "server-only";
+import { Gauge } from "prom-client";
+import { openDatabase, type SqlClient } from "@/db/client";
+import { runMigrations } from "@/db/migrate";
+import { readEnv, type VigilEnv } from "../env";
+import { singletonMetric } from "../metrics/registry";
+import { SeriesKeyCache } from "../remote/decode";
+import { SeriesStore } from "../storage/store";
+
+/** The running server's instances, shared by route handlers through globalThis. */
+export interface Runtime {
+  env: VigilEnv;
+  db: SqlClient;
+  store: SeriesStore;
+  remoteWriteCache: SeriesKeyCache;
+  /** Unix ms. */
+  startedAt: number;
+  stop(): Promise<void>;
+}
+
+interface Registry {
+  starting?: Promise<Runtime>;
+  runtime?: Runtime;
+  ready: boolean;
+  stopping: boolean;
+}
+
+const KEY = Symbol.for("vigil.runtime");
+
+function registry(): Registry {
+  const g = globalThis as { [KEY]?: Registry };
+  g[KEY] ??= { ready: false, stopping: false };
+  return g[KEY];
+}
+
+/** True once migrations ran and the store is open. */
+export function isReady(): boolean {
+  const r = registry();
+  return r.ready && !r.stopping;
+}
+
+/** The runtime, waiting for start-up to finish; starts it when nothing did (e.g. under `next dev`). */
+export function requireRuntime(): Promise<Runtime> {
+  const r = registry();
+  if (r.runtime) return Promise.resolve(r.runtime);
+  return startServer();
+}
+
+/**
+ * Starts the server runtime once per process: opens the database, applies
+ * migrations, opens the series store (replaying its WAL), and starts the
+ * background loops. A second call returns the same instance.
+ */
+export function startServer(): Promise<Runtime> {
+  const r = registry();
+  r.starting ??= boot(r);
+  return r.starting;
+}
+
+async function boot(r: Registry): Promise<Runtime> {
+  const env = readEnv();
+  const t0 = Date.now();
+  const db = await openDatabase({ databaseUrl: env.databaseUrl, dataDir: env.dataDir });
+  let store: SeriesStore;
+  try {
+    await db.acquireOwnership();
+    await runMigrations(db);
+    store = await SeriesStore.open(db, { retentionMs: env.retentionMs });
+  } catch (err) {
+    await db.close().catch(() => undefined);
+    throw err;
+  }
+  const timers: NodeJS.Timeout[] = [];
+  const maintenance = (what: string, fn: () => Promise<unknown>) => () => {
+    fn().catch((err) => console.error(`vigil: ${what} failed:`, err));
+  };
+  if (env.workers) {
+    timers.push(setInterval(maintenance("head flush", () => store.flush()), env.headFlushIntervalMs));
+    timers.push(
+      setInterval(
+        maintenance("compaction", async () => {
+          await store.compact();
+          await store.applyRetention();
+        }),
+        env.compactionIntervalMs,
+      ),
+    );
+    for (const t of timers) t.unref();
+  }
+  singletonMetric(
+    "vigil_tsdb_storage_size_bytes",
+    (reg) =>
+      new Gauge({
+        name: "vigil_tsdb_storage_size_bytes",
+        help: "Bytes on disk of the series store's tables, indexes and TOAST.",
+        registers: [reg],
+        async collect() {
+          const rt = registry().runtime;
+          if (!rt) return;
+          try {
+            this.set((await rt.store.diskBytes()).total);
+          } catch {
+            // the database may be closing
+          }
+        },
+      }),
+  );
+  let stopping: Promise<void> | null = null;
+  const runtime: Runtime = {
+    env,
+    db,
+    store,
+    remoteWriteCache: new SeriesKeyCache(),
+    startedAt: t0,
+    stop() {
+      stopping ??= (async () => {
+        r.stopping = true;
+        for (const t of timers) clearInterval(t);
+        try {
+          await store.close({ flush: true });
+        } finally {
+          await db.close();
+        }
+      })();
+      return stopping;
+    },
+  };
+  r.runtime = runtime;
+  r.ready = true;
+  console.log(
+    `vigil: storage ready in ${Date.now() - t0} ms (${db.kind === "pglite" ? `PGlite in ${env.dataDir}` : "PostgreSQL"}, ${store.numSeries} series)`,
+  );
+  installSignalHandlers(runtime);
+  return runtime;
+}
+
+function installSignalHandlers(rt: Runtime): void {
+  const onSignal = (sig: NodeJS.Signals) => {
+    console.log(`vigil: ${sig} received: no longer taking writes, flushing the head`);
+    const force = setTimeout(() => process.exit(1), 30_000);
+    force.unref();
+    rt.stop().then(
+      () => process.exit(0),
+      (err) => {
+        console.error("vigil: shutdown failed:", err);
+        process.exit(1);
+      },
+    );
+  };
+  process.once("SIGTERM", onSignal);
+  process.once("SIGINT", onSignal);
+}

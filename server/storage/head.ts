@@ -1,0 +1,147 @@
+import { XorAppender, decodeXor, MAX_SAMPLES_PER_CHUNK } from "./chunk/xor";
+import type { Labels } from "./labels/labels";
+
+/** A chunk held in memory: sealed (complete) or already flushed and kept for readers. */
+export interface MemChunk {
+  /** Unix ms of the first and last sample. */
+  minT: number;
+  maxT: number;
+  numSamples: number;
+  /** The newest sample's value (bits preserved). */
+  lastV: number;
+  data: Uint8Array;
+}
+
+const f64 = new Float64Array(2);
+const u32 = new Uint32Array(f64.buffer);
+
+/** Bit-level float64 equality: NaN payloads count, -0 differs from 0. */
+export function sameBits(a: number, b: number): boolean {
+  f64[0] = a;
+  f64[1] = b;
+  return u32[0] === u32[2] && u32[1] === u32[3];
+}
+
+/**
+ * One series in the head (Prometheus's memSeries). Every series known to the
+ * store has one; only recently written ones carry chunks.
+ */
+export class MemSeries {
+  /** Unix ms of the newest sample (head or persisted); -Infinity when none. */
+  lastT = Number.NEGATIVE_INFINITY;
+  /** Value of the newest sample, bits preserved. */
+  lastV = 0;
+  /** Unix ms of the oldest sample known; +Infinity when none. */
+  firstT = Number.POSITIVE_INFINITY;
+  /** Newest timestamp already in the chunks table (Unix ms). */
+  persistedMaxT = Number.NEGATIVE_INFINITY;
+  /** The chunk being appended to, and its block window index. */
+  open: XorAppender | null = null;
+  openWindow = 0;
+  /** Complete chunks not yet flushed (a window boundary or the size limit cut them). */
+  sealed: MemChunk[] | null = null;
+  /** Flushed chunks kept until the next flush commits, so no reader misses them. */
+  recent: MemChunk[] | null = null;
+  /** Created in memory, its row not yet committed. */
+  uncommitted = false;
+  /** Scratch state of the append in progress (see SeriesStore.append). */
+  epoch = 0;
+  tmpT = 0;
+  tmpV = 0;
+
+  constructor(
+    readonly ref: number,
+    readonly labels: Labels,
+    readonly key: string,
+  ) {}
+
+  /** Appends a sample that has already been validated as newer than lastT. */
+  append(t: number, v: number, blockRangeMs: number): void {
+    const w = Math.floor(t / blockRangeMs);
+    let open = this.open;
+    if (open !== null && (this.openWindow !== w || open.numSamples >= MAX_SAMPLES_PER_CHUNK)) {
+      (this.sealed ??= []).push(toMemChunk(open));
+      open = null;
+    }
+    if (open === null) {
+      open = new XorAppender(32);
+      this.open = open;
+      this.openWindow = w;
+    }
+    open.append(t, v);
+    this.lastT = t;
+    this.lastV = v;
+    if (t < this.firstT) this.firstT = t;
+  }
+
+  /** True when the head holds samples not yet in the chunks table. */
+  hasUnflushed(): boolean {
+    return this.open !== null || this.sealed !== null;
+  }
+
+  /** Takes the unflushed chunks out (they move to `recent`), for a flush. */
+  takeUnflushed(): MemChunk[] {
+    const out = this.sealed ?? [];
+    if (this.open !== null) out.push(toMemChunk(this.open));
+    this.sealed = null;
+    this.open = null;
+    return out;
+  }
+
+  /** In-memory chunks overlapping [mint, maxt], oldest first. */
+  memChunks(mint: number, maxt: number, out: MemChunk[]): void {
+    const add = (c: MemChunk) => {
+      if (c.maxT >= mint && c.minT <= maxt) out.push(c);
+    };
+    if (this.recent) for (const c of this.recent) add(c);
+    if (this.sealed) for (const c of this.sealed) add(c);
+    if (this.open && this.open.numSamples > 0 && this.open.maxT >= mint && this.open.minT <= maxt) {
+      out.push(toMemChunk(this.open));
+    }
+  }
+}
+
+export function toMemChunk(a: XorAppender): MemChunk {
+  return { minT: a.minT, maxT: a.maxT, numSamples: a.numSamples, lastV: a.lastValue, data: a.bytes() };
+}
+
+/** Growable typed sample arrays; Float64Array stores keep NaN payloads intact. */
+export class SampleSink {
+  t: Float64Array;
+  v: Float64Array;
+  length = 0;
+  constructor(capacity = 64) {
+    this.t = new Float64Array(capacity);
+    this.v = new Float64Array(capacity);
+  }
+  reserve(n: number): void {
+    if (this.length + n <= this.t.length) return;
+    let cap = this.t.length * 2;
+    while (cap < this.length + n) cap *= 2;
+    const t = new Float64Array(cap);
+    t.set(this.t.subarray(0, this.length));
+    const v = new Float64Array(cap);
+    v.set(this.v.subarray(0, this.length));
+    this.t = t;
+    this.v = v;
+  }
+  /** Appends the samples of an XOR chunk within [mint, maxt] that are newer than the last one held. */
+  addChunk(data: Uint8Array, mint: number, maxt: number): void {
+    const d = decodeXor(data);
+    const n = d.t.length;
+    let lo = 0;
+    const last = this.length > 0 ? this.t[this.length - 1]! : Number.NEGATIVE_INFINITY;
+    const from = Math.max(mint, last + 1);
+    while (lo < n && d.t[lo]! < from) lo++;
+    let hi = n;
+    while (hi > lo && d.t[hi - 1]! > maxt) hi--;
+    if (hi <= lo) return;
+    this.reserve(hi - lo);
+    this.t.set(d.t.subarray(lo, hi), this.length);
+    this.v.set(d.v.subarray(lo, hi), this.length);
+    this.length += hi - lo;
+  }
+  finish(): { t: Float64Array; v: Float64Array } {
+    return { t: this.t.subarray(0, this.length), v: this.v.subarray(0, this.length) };
+  }
+}
