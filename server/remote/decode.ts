@@ -81,34 +81,44 @@ export function uncompressSnappy(body: Uint8Array, maxBytes: number): Uint8Array
 function readInt64(r: protobuf.Reader): number {
   const buf = r.buf;
   let pos = r.pos;
+  const end = r.len;
   let lo = 0;
-  let shift = 0;
-  let b: number;
-  // The first four bytes fit in 28 bits of plain int arithmetic.
-  do {
-    if (pos >= r.len) throw new RemoteWriteError(400, "protobuf: truncated varint");
+  let hi = 0;
+  let b = 0;
+  let i = 0;
+  // Bits 0..27, the common case for small values.
+  for (; i < 4; i++) {
+    if (pos >= end) throw new RemoteWriteError(400, "protobuf: truncated varint");
     b = buf[pos++]!;
-    lo |= (b & 0x7f) << shift;
-    shift += 7;
-  } while (b >= 0x80 && shift < 28);
-  let value = lo >>> 0;
+    lo |= (b & 0x7f) << (7 * i);
+    if (b < 0x80) {
+      r.pos = pos;
+      return lo >>> 0;
+    }
+  }
+  // Byte 4 straddles the two 32-bit halves.
+  if (pos >= end) throw new RemoteWriteError(400, "protobuf: truncated varint");
+  b = buf[pos++]!;
+  lo |= (b & 0x7f) << 28;
+  hi = (b & 0x7f) >> 4;
   if (b >= 0x80) {
-    let mul = 2 ** 28;
-    let hi = 0;
-    let n = 0;
-    do {
-      if (pos >= r.len) throw new RemoteWriteError(400, "protobuf: truncated varint");
+    for (i = 0; ; i++) {
+      if (i === 5) throw new RemoteWriteError(400, "protobuf: varint too long");
+      if (pos >= end) throw new RemoteWriteError(400, "protobuf: truncated varint");
       b = buf[pos++]!;
-      if (++n > 6) throw new RemoteWriteError(400, "protobuf: varint too long");
-      hi += (b & 0x7f) * mul;
-      mul *= 128;
-    } while (b >= 0x80);
-    value += hi;
-    // Two's complement negatives arrive as 10-byte varints of 2^64 + v.
-    if (value >= 2 ** 63) value -= 2 ** 64;
+      hi |= (b & 0x7f) << (7 * i + 3);
+      if (b < 0x80) break;
+    }
   }
   r.pos = pos;
-  return value;
+  if (hi & 0x80000000) {
+    // Two's complement negative.
+    let nlo = (~lo + 1) >>> 0;
+    let nhi = ~hi >>> 0;
+    if (nlo === 0) nhi = (nhi + 1) >>> 0;
+    return -(nhi * 4294967296 + nlo);
+  }
+  return (hi >>> 0) * 4294967296 + (lo >>> 0);
 }
 
 function fail(what: string, err: unknown): never {
@@ -273,8 +283,9 @@ function decodeLabels(buf: Uint8Array, start: number, seriesEnd: number): Labels
       } else r.skipType(tag & 7);
     }
   }
-  const err = validateLabels(ls);
-  if (err !== null) throw new RemoteWriteError(400, err);
   // An empty value means the label is absent (Prometheus semantics).
-  return ls.filter((l) => l.value !== "");
+  const present = ls.filter((l) => l.value !== "");
+  const err = validateLabels(present);
+  if (err !== null) throw new RemoteWriteError(400, err);
+  return present;
 }

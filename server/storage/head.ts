@@ -1,4 +1,4 @@
-import { XorAppender, decodeXor, MAX_SAMPLES_PER_CHUNK } from "./chunk/xor";
+import { XorAppender, XorSampleBuffer, decodeXorRange, MAX_SAMPLES_PER_CHUNK } from "./chunk/xor";
 import type { Labels } from "./labels/labels";
 
 /** A chunk held in memory: sealed (complete) or already flushed and kept for readers. */
@@ -106,41 +106,17 @@ export function toMemChunk(a: XorAppender): MemChunk {
 }
 
 /** Growable typed sample arrays; Float64Array stores keep NaN payloads intact. */
-export class SampleSink {
-  t: Float64Array;
-  v: Float64Array;
-  length = 0;
-  constructor(capacity = 64) {
-    this.t = new Float64Array(capacity);
-    this.v = new Float64Array(capacity);
-  }
-  reserve(n: number): void {
-    if (this.length + n <= this.t.length) return;
-    let cap = this.t.length * 2;
-    while (cap < this.length + n) cap *= 2;
-    const t = new Float64Array(cap);
-    t.set(this.t.subarray(0, this.length));
-    const v = new Float64Array(cap);
-    v.set(this.v.subarray(0, this.length));
-    this.t = t;
-    this.v = v;
-  }
-  /** Appends the samples of an XOR chunk within [mint, maxt] that are newer than the last one held. */
+export class SampleSink extends XorSampleBuffer {
+  /**
+   * Appends the samples of an XOR chunk within [mint, maxt] that are newer than
+   * the last one held. Chunks must come oldest first; overlapping copies of the
+   * same samples (a chunk both in memory and in the table) are skipped.
+   */
   addChunk(data: Uint8Array, mint: number, maxt: number): void {
-    const d = decodeXor(data);
-    const n = d.t.length;
-    let lo = 0;
     const last = this.length > 0 ? this.t[this.length - 1]! : Number.NEGATIVE_INFINITY;
-    const from = Math.max(mint, last + 1);
-    while (lo < n && d.t[lo]! < from) lo++;
-    let hi = n;
-    while (hi > lo && d.t[hi - 1]! > maxt) hi--;
-    if (hi <= lo) return;
-    this.reserve(hi - lo);
-    this.t.set(d.t.subarray(lo, hi), this.length);
-    this.v.set(d.v.subarray(lo, hi), this.length);
-    this.length += hi - lo;
+    decodeXorRange(data, Math.max(mint, last + 1), maxt, this);
   }
+
   finish(): { t: Float64Array; v: Float64Array } {
     return { t: this.t.subarray(0, this.length), v: this.v.subarray(0, this.length) };
   }

@@ -606,7 +606,13 @@ export class SeriesStore implements Querier {
           this.postings.delete(s.ref);
         }
       }
-      // First samples of surviving series may now be newer.
+      // Flushed chunks still held for readers go too, and first samples may now be newer.
+      for (const s of this.byRef.values()) {
+        if (s.recent !== null) {
+          const keep = s.recent.filter((c) => c.maxT >= cutoff);
+          s.recent = keep.length > 0 ? keep : null;
+        }
+      }
       if (deletedChunks > 0) {
         for (const s of this.byRef.values()) if (s.firstT < cutoff) s.firstT = cutoff;
         if (this.db.kind === "pglite") await this.db.exec("VACUUM chunks");

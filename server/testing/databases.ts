@@ -48,11 +48,27 @@ export function isPostgresReachable(): Promise<boolean> {
 
 let counter = 0;
 
+/** One migrated PGlite data directory per test process, copied for each test (initdb in WASM takes seconds). */
+let pgliteTemplate: Promise<string> | undefined;
+function migratedPgliteTemplate(): Promise<string> {
+  pgliteTemplate ??= (async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vigil-template-"));
+    const c = await openDatabase({ dataDir: dir });
+    await runMigrations(c);
+    await c.close();
+    process.once("exit", () => fs.rmSync(dir, { recursive: true, force: true }));
+    return dir;
+  })();
+  return pgliteTemplate;
+}
+
 const pgliteBackend: TestBackend = {
   name: "pglite",
   async create() {
+    const template = await migratedPgliteTemplate();
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vigil-test-"));
-    const db: TestDatabase = {
+    fs.cpSync(template, dir, { recursive: true });
+    return {
       openOptions: { dataDir: dir },
       env: { DATA_DIR: dir },
       open: () => openDatabase({ dataDir: dir }),
@@ -60,10 +76,6 @@ const pgliteBackend: TestBackend = {
         fs.rmSync(dir, { recursive: true, force: true });
       },
     };
-    const c = await db.open();
-    await runMigrations(c);
-    await c.close();
-    return db;
   },
 };
 
