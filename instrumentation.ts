@@ -6,10 +6,7 @@
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   if (process.env.NEXT_PHASE === "phase-production-build") return;
-  const { startServer } = await import("./server/runtime/start");
+  const { startInBackground } = await import("./server/runtime/start");
   // Not awaited: /-/healthy answers while migrations run, /-/ready after.
-  startServer().catch((err: unknown) => {
-    console.error("vigil: start-up failed:", err);
-    process.exit(1);
-  });
+  startInBackground();
 }

@@ -150,3 +150,11 @@ function installSignalHandlers(rt: Runtime): void {
   process.once("SIGTERM", onSignal);
   process.once("SIGINT", onSignal);
 }
+
+/** Starts the runtime without waiting; a failed start-up ends the process (nothing can work without storage). */
+export function startInBackground(): void {
+  startServer().catch((err: unknown) => {
+    console.error("vigil: start-up failed:", err);
+    process.exit(1);
+  });
+}
