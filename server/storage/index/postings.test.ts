@@ -294,3 +294,54 @@ describe("select agrees with brute force on 100k random series", () => {
     expect(idx.labelValues("job")).toEqual(["api", "cache", "db", "node", "prometheus"]);
   }, 120_000);
 });
+
+describe("random adds, deletes and re-adds agree with brute force", () => {
+  it("over 40k operations on up to 6k refs, including out-of-order refs", () => {
+    const r = seeded(77);
+    const idx = new MemPostings();
+    const all = new Map<number, Labels>();
+    const pick = <T>(xs: readonly T[]) => xs[Math.floor(r() * xs.length)];
+    const gen = (): Labels =>
+      labelsFromRecord({
+        __name__: pick(["a", "b", "c", "d"]),
+        x: r() < 0.8 ? String(Math.floor(r() * 30)) : "",
+        y: r() < 0.5 ? pick(["p", "q", "😀", "p\nq"]) : "",
+        u: r() < 0.2 ? String(Math.floor(r() * 100000)) : "",
+      });
+    const queries: Matcher[][] = [
+      [M("=", "__name__", "a")],
+      [M("=~", "x", "1.*"), M("!=", "y", "p")],
+      [M("=", "y", "")],
+      [M("!~", "x", "2|3|")],
+      [M("=~", "__name__", "a|b"), M("=~", "u", ".+")],
+      [M("!=", "__name__", "c"), M("=~", "y", "(?-s).*")],
+      [M("=~", "x", "[0-9]"), M("!~", "u", "1.*")],
+    ];
+    for (let step = 0; step < 40_000; step++) {
+      const ref = 1 + Math.floor(r() * 6000);
+      const roll = r();
+      if (roll < 0.55) {
+        const ls = gen();
+        idx.add(ref, ls);
+        all.set(ref, ls);
+      } else {
+        idx.delete(ref);
+        all.delete(ref);
+      }
+      if (step % 2000 === 1999) {
+        expect(idx.size).toBe(all.size);
+        expect(Array.from(idx.all())).toEqual([...all.keys()].sort((a, b) => a - b));
+        for (const q of queries) expect(Array.from(idx.select(q))).toEqual(bruteForce(all, q));
+        const someRef = [...all.keys()][0];
+        if (someRef !== undefined) expect(idx.get(someRef)).toEqual(all.get(someRef));
+        const ys = new Set<string>();
+        for (const ls of all.values()) for (const l of ls) if (l.name === "y") ys.add(l.value);
+        expect(new Set(idx.labelValues("y"))).toEqual(ys);
+      }
+    }
+    for (const ref of [...all.keys()]) idx.delete(ref);
+    expect(idx.size).toBe(0);
+    expect(Array.from(idx.all())).toEqual([]);
+    expect(idx.labelNames()).toEqual([]);
+  }, 60_000);
+});

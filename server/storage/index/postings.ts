@@ -132,8 +132,13 @@ class IndexedLabel implements Label {
    */
   prepare(isLive: IsLive): number {
     const len = this.#len;
-    if (len <= 1 || (this.#sorted && this.#live === len)) return len;
-    let refs = this.#refs as number[] | Int32Array;
+    if (this.#sorted && this.#live === len) return len;
+    if (typeof this.#refs === "number") {
+      // A single entry that is dead (a single live entry returned above).
+      if (!isLive(this.#refs)) this.clear();
+      return this.#len;
+    }
+    const refs = this.#refs;
     if (!this.#sorted) {
       if (Array.isArray(refs)) refs.sort((a, b) => a - b);
       else refs.subarray(0, len).sort();
@@ -312,8 +317,8 @@ export class MemPostings {
     const rest: Matcher[] = [];
     for (const m of matchers) {
       const direct = m.matchesEmpty ? null : m.setMatches();
-      if (direct) {
-        const values = this.names.get(m.name)?.values;
+      const values = this.names.get(m.name)?.values;
+      if (direct && (!values || direct.length <= values.size)) {
         const found: IndexedLabel[] = [];
         if (values) {
           for (const v of direct) {
@@ -352,9 +357,7 @@ export class MemPostings {
     }
     for (const m of rest) {
       if (candidates.length === 0) return empty;
-      if (candidates.length < this.valueCount(m.name)) candidates = this.filter(candidates, m);
-      else if (m.matchesEmpty) candidates = subtract(candidates, this.resolve(m, true));
-      else candidates = intersect(candidates, this.resolve(m, false));
+      candidates = this.apply(candidates, m);
     }
     // Copy: the result must not share memory with a postings list, and a
     // subarray would keep a larger buffer alive.
@@ -542,13 +545,13 @@ export class MemPostings {
   }
 
   /**
-   * Series having label m.name with a value m accepts (negate=false), or
-   * with a value m rejects (negate=true: the set a matcher accepting "" must
-   * subtract). Each distinct value is tested once.
+   * The pairs of label m.name whose value m accepts (negate=false), or
+   * rejects (negate=true: what a matcher accepting "" must subtract). Each
+   * distinct value is tested once.
    */
-  private resolve(m: Matcher, negate: boolean): Int32Array {
+  private pairsFor(m: Matcher, negate: boolean): IndexedLabel[] {
     const values = this.names.get(m.name)?.values;
-    if (!values) return empty;
+    if (!values) return [];
     const found: IndexedLabel[] = [];
     // `!="x"`, `!~"x|y"`: the rejected values are a known finite set.
     const rejected = negate && m.isNegative ? m.inverse().setMatches() : null;
@@ -560,29 +563,52 @@ export class MemPostings {
     } else {
       for (const l of values.values()) if (m.matches(l.value) !== negate) found.push(l);
     }
-    return this.union(found);
+    return found;
   }
 
-  /** Keeps the candidates whose value of m.name satisfies m, testing each distinct value once. */
-  private filter(candidates: Int32Array, m: Matcher): Int32Array {
+  /** Series having label m.name with a value m accepts. */
+  private resolve(m: Matcher, negate: boolean): Int32Array {
+    return this.union(this.pairsFor(m, negate));
+  }
+
+  /** Narrows sorted candidates by one more matcher, by set operations or by looking at the candidates. */
+  private apply(candidates: Int32Array, m: Matcher): Int32Array {
     const entry = this.names.get(m.name);
     if (!entry) return m.matchesEmpty ? candidates : empty;
-    const memo = new Map<number, boolean>();
+    if (candidates.length < entry.values.size) {
+      // Fewer candidates than values: test only the candidates' values.
+      const memo = new Map<number, boolean>();
+      return this.filter(candidates, entry.id, m.matchesEmpty, (id) => {
+        let ok = memo.get(id);
+        if (ok === undefined) {
+          ok = m.matches((this.pairs[id] as IndexedLabel).value);
+          memo.set(id, ok);
+        }
+        return ok;
+      });
+    }
+    const negate = m.matchesEmpty;
+    const found = this.pairsFor(m, negate);
+    let total = 0;
+    for (const l of found) total += l.live;
+    if (total > candidates.length * 4) {
+      // Merging the matched lists would cost more than checking each candidate's pair.
+      const ids = new Set<number>();
+      for (const l of found) ids.add(l.id);
+      return this.filter(candidates, entry.id, m.matchesEmpty, (id) => ids.has(id) !== negate);
+    }
+    const set = this.union(found);
+    return negate ? subtract(candidates, set) : intersect(candidates, set);
+  }
+
+  /** Keeps the candidates whose pair for `nameId` passes `ok`, or that lack it when `keepMissing`. */
+  private filter(candidates: Int32Array, nameId: number, keepMissing: boolean, ok: (pairId: number) => boolean): Int32Array {
     const out = new Int32Array(candidates.length);
     let n = 0;
     for (let i = 0; i < candidates.length; i++) {
       const ref = candidates[i];
-      const id = this.pairIdOf(ref, entry.id);
-      let ok: boolean;
-      if (id < 0) ok = m.matchesEmpty;
-      else {
-        const hit = memo.get(id);
-        if (hit === undefined) {
-          ok = m.matches((this.pairs[id] as IndexedLabel).value);
-          memo.set(id, ok);
-        } else ok = hit;
-      }
-      if (ok) out[n++] = ref;
+      const id = this.pairIdOf(ref, nameId);
+      if (id < 0 ? keepMissing : ok(id)) out[n++] = ref;
     }
     return out.subarray(0, n);
   }

@@ -19,8 +19,8 @@
 //     suffix and in-order substring search
 //   `.*` / `.+` / `.?` around a finite set (`.+foo|bar.*`) → slicing
 //   otherwise: required literal prefix/suffix/substrings as a prefilter,
-//     then a translated native RegExp where backtracking is provably bounded
-//     (see `nativeBudget`), else re2js.
+//     then a translated native RegExp where backtracking work is provably
+//     bounded (see `nativeBudget`), else re2js.
 //
 // Our own parser only has to understand patterns that re2js has already
 // accepted, and it may give up ("bail") on anything unusual: giving up only
@@ -47,7 +47,7 @@ export interface FastRegexMatcher {
   readonly matches: (s: string) => boolean;
   /**
    * The exact, finite, case-sensitive set of strings the regex matches, when
-   * there is one of at most 256 strings (e.g. `a|b|c`, `foo[12]`), else null.
+   * there is one of at most 10,000 strings (e.g. `a|b|c`, `foo[12]`), else null.
    * The index uses it to look values up instead of scanning all of them.
    */
   readonly setMatches: readonly string[] | null;
@@ -70,7 +70,9 @@ export type Strategy =
   | "native"
   | "re2";
 
-const maxSetMatches = 256;
+// Largest finite language we expand into a set. Products are checked as they
+// grow, so a pattern like `[a-z]{6}` gives up early instead of enumerating.
+const maxSetMatches = 10_000;
 
 // ---------------------------------------------------------------------------
 // Compile cache
@@ -146,16 +148,7 @@ function buildMatcher(pattern: string): FastRegexMatcher {
   const set = expand(stripAnchors(ast), maxSetMatches);
   if (set) {
     if (set.fold !== true) return setMatcher(pattern, set.strs);
-    const folded = new Set(set.strs.map((x) => foldAscii(x) as string));
-    return {
-      source: pattern,
-      matches: (s) => {
-        const f = foldAscii(s);
-        return f !== null && folded.has(f);
-      },
-      setMatches: null,
-      strategy: "fold-set",
-    };
+    return { source: pattern, matches: foldSetFn(set.strs), setMatches: null, strategy: "fold-set" };
   }
 
   const fast = stringMatcher(ast);
@@ -195,15 +188,12 @@ function setMatcher(source: string, strs: string[]): FastRegexMatcher {
 
 /** Lower-cases ASCII letters and maps U+212A→k, U+017F→s; null if s has any other non-ASCII character. */
 function foldAscii(s: string): string | null {
-  let out: string | null = null;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (c < 0x80 && !(c >= 0x41 && c <= 0x5a)) continue;
-    if (c >= 0x80 && c !== 0x212a && c !== 0x17f) return null;
-    if (out === null) out = s.slice(0, i);
-    out += c === 0x212a ? "k" : c === 0x17f ? "s" : String.fromCharCode(c + 32);
-    // Continue with the per-character path from here on.
-    for (i++; i < s.length; i++) {
+    // Something changes or fails from here on.
+    let out = s.slice(0, i);
+    for (; i < s.length; i++) {
       const d = s.charCodeAt(i);
       if (d >= 0x41 && d <= 0x5a) out += String.fromCharCode(d + 32);
       else if (d < 0x80) out += s[i];
@@ -214,6 +204,36 @@ function foldAscii(s: string): string | null {
     return out;
   }
   return s;
+}
+
+/** Whether s[at..at+folded.length) folds to `folded` (a foldAscii result). Folding preserves length. */
+function foldEqualsAt(s: string, at: number, folded: string): boolean {
+  if (at < 0 || at + folded.length > s.length) return false;
+  for (let i = 0; i < folded.length; i++) {
+    const c = s.charCodeAt(at + i);
+    const t = folded.charCodeAt(i);
+    if (c === t || (c >= 0x41 && c <= 0x5a && c + 32 === t) || (c === 0x212a && t === 0x6b) || (c === 0x17f && t === 0x73)) {
+      continue;
+    }
+    return false;
+  }
+  return true;
+}
+
+/** Matcher for a case-insensitive ASCII finite language. */
+function foldSetFn(strs: string[]): Fn {
+  const folded = [...new Set(strs.map((x) => foldAscii(x) as string))];
+  if (folded.length === 1) {
+    const only = folded[0];
+    return (s) => s.length === only.length && foldEqualsAt(s, 0, only);
+  }
+  const set = new Set(folded);
+  const lengths = new Set(folded.map((x) => x.length));
+  return (s) => {
+    if (!lengths.has(s.length)) return false;
+    const f = foldAscii(s);
+    return f !== null && set.has(f);
+  };
 }
 
 function hasAsciiLetter(cp: number): boolean {
@@ -925,39 +945,31 @@ function stringMatcher(root: Node): { fn: Fn; strategy: Strategy } | null {
 
   if (n.k === "alt") {
     // The branches of a top-level alternation are at both ends of the
-    // anchored regex, so their own edge anchors are redundant too.
+    // anchored regex, so their own edge anchors are redundant too. Finite
+    // branches are merged into one exact and one case-folded set.
+    const exact = new Set<string>();
+    const folded = new Set<string>();
     const fns: Fn[] = [];
     for (const sub of n.subs) {
       const set = expand(stripAnchors(sub), maxSetMatches);
       if (set) {
-        fns.push(setFn(set));
+        for (const x of set.strs) {
+          if (set.fold === true) folded.add(foldAscii(x) as string);
+          else exact.add(x);
+        }
         continue;
       }
       const m = stringMatcher(sub);
       if (!m) return null;
       fns.push(m.fn);
     }
+    if (folded.size > 0) fns.unshift(foldSetFn([...folded]));
+    if (exact.size > 0) fns.unshift((s) => exact.has(s));
     return { fn: (s) => fns.some((f) => f(s)), strategy: "or" };
   }
 
   if (n.k !== "cat") return null;
   return literalsMatcher(n.subs) ?? affixMatcher(n.subs);
-}
-
-function setFn(e: Expansion): Fn {
-  if (e.fold === true) {
-    const folded = new Set(e.strs.map((x) => foldAscii(x) as string));
-    return (s) => {
-      const f = foldAscii(s);
-      return f !== null && folded.has(f);
-    };
-  }
-  if (e.strs.length === 1) {
-    const only = e.strs[0];
-    return (s) => s === only;
-  }
-  const set = new Set(e.strs);
-  return (s) => set.has(s);
 }
 
 /**
@@ -1002,7 +1014,8 @@ function affixMatcher(items: Node[]): { fn: Fn; strategy: Strategy } | null {
   const right = items.length > 1 ? anyMatcher(items[items.length - 1]) : null;
   const middle = items.slice(left ? 1 : 0, right ? -1 : items.length);
   if (middle.length === 0 || (!left && !right)) return null;
-  const set = expand({ k: "cat", subs: middle }, maxSetMatches);
+  // Each candidate string is tried in turn, so keep the set small (as Prometheus does).
+  const set = expand({ k: "cat", subs: middle }, 256);
   if (!set) return null;
   const fold = set.fold === true;
   const strs = fold ? set.strs.map((x) => foldAscii(x) as string) : set.strs;
@@ -1029,9 +1042,7 @@ function affixMatcher(items: Node[]): { fn: Fn; strategy: Strategy } | null {
       strategy: "affix",
       fn: (s) => {
         for (const m of strs) {
-          if (s.length < m.length) continue;
-          const head = s.slice(0, m.length);
-          if ((fold ? foldAscii(head) === m : head === m) && r(s.slice(m.length))) return true;
+          if ((fold ? foldEqualsAt(s, 0, m) : s.startsWith(m)) && r(s.slice(m.length))) return true;
         }
         return false;
       },
@@ -1042,9 +1053,8 @@ function affixMatcher(items: Node[]): { fn: Fn; strategy: Strategy } | null {
     strategy: "affix",
     fn: (s) => {
       for (const m of strs) {
-        if (s.length < m.length) continue;
-        const tail = s.slice(s.length - m.length);
-        if ((fold ? foldAscii(tail) === m : tail === m) && lf(s.slice(0, s.length - m.length))) return true;
+        const at = s.length - m.length;
+        if (at >= 0 && (fold ? foldEqualsAt(s, at, m) : s.endsWith(m)) && lf(s.slice(0, at))) return true;
       }
       return false;
     },
@@ -1097,23 +1107,27 @@ function prefilter(root: Node): Fn | null {
 // `\b`/`\B` as themselves (ASCII word characters under the u flag without i,
 // as in RE2). Anything else stays with re2js.
 //
-// Backtracking can be exponential, so we also bound it. Quantifiers may only
-// repeat a single character; then the number of paths the engine explores on
-// a string of length n is at most c·(n+1)^d, where concatenation multiplies
-// counts, alternation adds them, and a quantifier with more than a few
-// choices contributes a factor n+1. We translate only when d ≤ 2 and c ≤ 64,
-// and use the native engine only for strings short enough that c·(n+1)^d stays
-// under `nativeBudget`; longer strings go to re2js.
+// Backtracking can be exponential, so we also bound the work. Quantifiers
+// may only repeat a single character (class, `.` or one literal character).
+// Count the ways the engine can enter each element: concatenation multiplies,
+// alternation adds, and a quantifier whose repeat count is not forced offers
+// up to n+1 ways (n = string length) to whatever follows it. A quantifier is
+// forced when what follows it cannot start with a character it repeats (e.g.
+// `[a-z]+-`), or when it ends the regex: any other count fails at the very
+// next step. So entries into any element number at most c·(n+1)^d, and each
+// entry does O(n) steps, for O(c·(n+1)^(d+1)) work in all. We translate only
+// when d ≤ 2 and c ≤ 64, and use the native engine only for strings short
+// enough that c·(n+1)^(d+1) ≤ `nativeBudget`; longer strings go to re2js.
 
-const nativeBudget = 200_000;
+const nativeBudget = 2_000_000;
 
 function nativeMatcher(root: Node): { unbounded: Fn; maxLength: number } | null {
   const n = stripAnchors(root);
   const src = translate(n);
   if (src === null) return null;
-  const cost = pathCost(n);
+  const cost = pathCost(n, "end");
   if (!cost || cost.d > 2 || cost.c > 64) return null;
-  const maxLength = cost.d === 0 ? Infinity : Math.floor(Math.pow(nativeBudget / cost.c, 1 / cost.d)) - 1;
+  const maxLength = Math.floor(Math.pow(nativeBudget / cost.c, 1 / (cost.d + 1))) - 1;
   let re: RegExp;
   try {
     re = new RegExp(`^(?:${src})$`, "u");
@@ -1187,13 +1201,19 @@ function isSingleChar(n: Node): boolean {
   return n.k === "class" || n.k === "any" || (n.k === "lit" && n.cps.length === 1);
 }
 
-function pathCost(n: Node): { c: number; d: number } | null {
+/**
+ * Entry-count bound c·(n+1)^d for `n` (see above). `follow` is what can come
+ * right after it: the first-character ranges of the next element, "end" for
+ * the end of the regex, or null when unknown.
+ */
+function pathCost(n: Node, follow: number[] | "end" | null): { c: number; d: number } | null {
   switch (n.k) {
     case "cat": {
       let c = 1;
       let d = 0;
-      for (const s of n.subs) {
-        const x = pathCost(s);
+      for (let i = 0; i < n.subs.length; i++) {
+        const next = i + 1 < n.subs.length ? firstChars(n.subs[i + 1]) : follow;
+        const x = pathCost(n.subs[i], next);
         if (!x) return null;
         c *= x.c;
         d += x.d;
@@ -1203,8 +1223,8 @@ function pathCost(n: Node): { c: number; d: number } | null {
     case "alt": {
       let c = 0;
       let d = 0;
-      for (const s of n.subs) {
-        const x = pathCost(s);
+      for (const sub of n.subs) {
+        const x = pathCost(sub, follow);
         if (!x) return null;
         c += x.c;
         d = Math.max(d, x.d);
@@ -1213,10 +1233,58 @@ function pathCost(n: Node): { c: number; d: number } | null {
     }
     case "rep": {
       if (!isSingleChar(n.sub)) return null;
+      const own = firstChars(n.sub) as number[];
+      if (follow === "end" || (follow !== null && !rangesIntersect(own, follow))) return { c: 1, d: 0 };
       const choices = n.max === -1 ? Infinity : n.max - n.min + 1;
       return choices <= 8 ? { c: choices, d: 0 } : { c: 1, d: 1 };
     }
     default:
       return { c: 1, d: 0 };
   }
+}
+
+/** The code points a match of `n` can start with, as ranges; null when unknown or when n can match "". */
+function firstChars(n: Node): number[] | null {
+  switch (n.k) {
+    case "lit": {
+      const cp = n.cps[0];
+      if (!n.fold) return [cp, cp];
+      if (cp >= 0x80) return null;
+      const lower = cp | 0x20;
+      const r = [lower - 32, lower - 32, lower, lower];
+      if (lower === 0x6b) r.push(0x212a, 0x212a);
+      if (lower === 0x73) r.push(0x17f, 0x17f);
+      return normalizeRanges(r);
+    }
+    case "class":
+      return n.ranges;
+    case "any":
+      return n.nl ? [0, maxRune] : [0, 0x09, 0x0b, maxRune];
+    case "rep":
+      return n.min >= 1 ? firstChars(n.sub) : null;
+    case "cat":
+      return firstChars(n.subs[0]);
+    case "alt": {
+      const all: number[] = [];
+      for (const sub of n.subs) {
+        const f = firstChars(sub);
+        if (!f) return null;
+        all.push(...f);
+      }
+      return normalizeRanges(all);
+    }
+    default:
+      return null;
+  }
+}
+
+function rangesIntersect(a: number[], b: number[]): boolean {
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    if (a[i + 1] < b[j]) i += 2;
+    else if (b[j + 1] < a[i]) j += 2;
+    else return true;
+  }
+  return false;
 }
