@@ -1,0 +1,473 @@
+// Aggregation operators (Prometheus's rangeEvalAgg, aggregation,
+// aggregationK and aggregationCountValues).
+
+import type { AggregateExpr } from "../parser/ast";
+import { exprType } from "../parser/ast";
+import { formatFloatF, formatFloatG } from "../parser/go-format";
+import { isValidUtf8LabelName, type Labels } from "../../storage/labels/labels";
+import { unwrapParens, type EvalRange, type Evaluator } from "./evaluator";
+import type { Sample } from "./value";
+import { countPoints, newStepSeries, numSteps, type StepMatrix, type StepSeries } from "./range-eval";
+import { deleteLabels, keepLabels, labelsHash, METRIC_NAME, setLabel } from "./labels";
+import { kahanSumInc } from "./functions/math-util";
+import { labelsXXHash } from "./xxhash";
+
+interface Group {
+  seen: boolean;
+  floatValue: number;
+  floatMean: number;
+  kahanC: number;
+  groupCount: number;
+  incrementalMean: boolean;
+  dropName: boolean;
+  heap: Sample[];
+}
+
+function groupingKey(metric: Labels, grouping: Set<string>, without: boolean): string {
+  let key = "";
+  if (without) {
+    for (const l of metric) if (!grouping.has(l.name) && l.name !== METRIC_NAME) key += l.name + "\xff" + l.value + "\xfe";
+  } else {
+    for (const l of metric) if (grouping.has(l.name)) key += l.name + "\xff" + l.value + "\xfe";
+  }
+  return key;
+}
+
+function groupingLabels(metric: Labels, grouping: Set<string>, without: boolean): Labels {
+  if (without) {
+    const del = new Set(grouping);
+    del.add(METRIC_NAME);
+    return deleteLabels(metric, del);
+  }
+  if (grouping.size > 0) return keepLabels(metric, grouping);
+  return [];
+}
+
+/** Go's convertibleToInt64. */
+function convertibleToInt64(v: number): boolean {
+  return v <= 9223372036854775807 && v >= -9223372036854775808;
+}
+
+export function evalAggregation(ev: Evaluator, e: AggregateExpr, r: EvalRange): StepMatrix {
+  const grouping = new Set(e.grouping);
+  if (e.op === "count_values") {
+    const param = unwrapParens(e.param!);
+    const valueLabel = param.type === "stringLiteral" ? param.val : "";
+    if (!isValidUtf8LabelName(valueLabel)) ev.error(`invalid label name ${JSON.stringify(valueLabel)}`);
+    const g2 = new Set(grouping);
+    if (!e.without) g2.add(valueLabel);
+    return ev.rangeEval(r, (v, enh) => {
+      const vec = v[0] as Sample[];
+      const counts = new Map<string, { metric: Labels; count: number }>();
+      const order: string[] = [];
+      for (const s of vec) {
+        const value = formatFloatF(s.f);
+        let m = setLabel(s.metric, valueLabel, value);
+        m = e.without ? groupingLabels(m, grouping, true) : groupingLabels(m, g2, false);
+        if (e.without) m = setLabel(m, valueLabel, value);
+        const k = labelsHash(m);
+        const c = counts.get(k);
+        if (c) c.count++;
+        else {
+          counts.set(k, { metric: m, count: 1 });
+          order.push(k);
+        }
+      }
+      return order.map((k) => {
+        const c = counts.get(k)!;
+        return { metric: c.metric, t: enh.ts, f: c.count };
+      });
+    }, [e.expr]);
+  }
+
+  // Parameter values per step.
+  const n = numSteps(r);
+  let params: Float64Array | null = null;
+  if (e.param && exprType(e.param) === "scalar") {
+    const pm = ev.evalSteps(e.param, r);
+    params = new Float64Array(n);
+    for (let i = 0; i < n; i++) params[i] = pm.length > 0 && pm[0].has[i] ? pm[0].f[i] : NaN;
+  }
+  const input = ev.evalSteps(e.expr, r);
+
+  const isK = e.op === "topk" || e.op === "bottomk" || e.op === "limitk" || e.op === "limit_ratio";
+  const groupIndex = new Map<string, number>();
+  const seriesToGroup = new Int32Array(input.length);
+  const result: StepSeries[] = [];
+  let groupCount = 0;
+  for (let si = 0; si < input.length; si++) {
+    const key = groupingKey(input[si].metric, grouping, e.without);
+    let idx = groupIndex.get(key);
+    if (idx === undefined) {
+      if (!isK) result.push(newStepSeries(groupingLabels(input[si].metric, grouping, e.without), n));
+      idx = groupCount++;
+      groupIndex.set(key, idx);
+    }
+    seriesToGroup[si] = idx;
+  }
+
+  if (params) {
+    let max = -Infinity;
+    let min = Infinity;
+    let hasNaN = false;
+    for (const p of params) {
+      if (Number.isNaN(p)) hasNaN = true;
+      else {
+        if (p > max) max = p;
+        if (p < min) min = p;
+      }
+    }
+    if (e.op === "topk" || e.op === "bottomk" || e.op === "limitk") {
+      if (hasNaN) ev.error("Parameter value is NaN");
+      if (max < 1) return [];
+    } else if (e.op === "limit_ratio") {
+      if (hasNaN) ev.error("Ratio value is NaN");
+      if (max === 0 && min === 0) return [];
+      if (max > 1) ev.addAnnotation("warning", `ratio value should be between -1 and 1, got ${formatFloatG(max)}, capping to 1`, e.param);
+      if (min < -1) ev.addAnnotation("warning", `ratio value should be between -1 and 1, got ${formatFloatG(min)}, capping to -1`, e.param);
+    } else if (e.op === "quantile") {
+      if (hasNaN) ev.addAnnotation("warning", "quantile value should be between 0 and 1, got NaN", e.param);
+      if (max > 1) ev.addAnnotation("warning", `quantile value should be between 0 and 1, got ${formatFloatG(max)}`, e.param);
+      if (min < 0) ev.addAnnotation("warning", `quantile value should be between 0 and 1, got ${formatFloatG(min)}`, e.param);
+    }
+  }
+
+  if (isK) return aggregateK(ev, e, r, n, params, input, seriesToGroup, groupCount);
+
+  if (e.op === "quantile") return aggregateQuantile(ev, n, params, input, seriesToGroup, result, groupCount);
+
+  // Per-(group, step) state in flat typed arrays (Go's groupedAggregation),
+  // filled series by series so each input series is read sequentially.
+  const G = groupCount;
+  const seen = new Uint8Array(G * n);
+  const val = new Float64Array(G * n);
+  const mean = e.op === "avg" || e.op === "stddev" || e.op === "stdvar" ? new Float64Array(G * n) : val;
+  const kc = new Float64Array(G * n);
+  const cnt = new Float64Array(G * n);
+  const incremental = e.op === "avg" ? new Uint8Array(G * n) : seen;
+  const op = e.op;
+  for (let si = 0; si < input.length; si++) {
+    if ((si & 0xff) === 0) ev.checkContext();
+    const s = input[si];
+    const g = seriesToGroup[si];
+    const base = g * n;
+    const sf = s.f;
+    const sh = s.has;
+    if (s.dropName) result[g].dropName = true;
+    for (let step = 0; step < n; step++) {
+      if (!sh[step]) continue;
+      const f = sf[step];
+      const gi = base + step;
+      if (!seen[gi]) {
+        seen[gi] = 1;
+        val[gi] = f;
+        cnt[gi] = 1;
+        if (op === "avg") {
+          mean[gi] = f;
+          incremental[gi] = 0;
+        } else if (op === "stddev" || op === "stdvar") {
+          mean[gi] = f;
+          val[gi] = Number.isFinite(f) ? 0 : NaN;
+        } else if (op === "group") val[gi] = 1;
+        continue;
+      }
+      switch (op) {
+        case "sum": {
+          // Kahan–Neumaier summation (kahanSumInc, inlined).
+          const sum = val[gi];
+          const t = sum + f;
+          if (t === Infinity || t === -Infinity) kc[gi] = 0;
+          else if (Math.abs(sum) >= Math.abs(f)) kc[gi] += sum - t + f;
+          else kc[gi] += f - t + sum;
+          val[gi] = t;
+          break;
+        }
+        case "avg": {
+          cnt[gi]++;
+          if (!incremental[gi]) {
+            const [v, c] = kahanSumInc(f, val[gi], kc[gi]);
+            if (v !== Infinity && v !== -Infinity) {
+              val[gi] = v;
+              kc[gi] = c;
+              break;
+            }
+            // The sum would overflow: continue with an incremental mean.
+            incremental[gi] = 1;
+            mean[gi] = val[gi] / (cnt[gi] - 1);
+            kc[gi] /= cnt[gi] - 1;
+          }
+          const q = (cnt[gi] - 1) / cnt[gi];
+          const [m, c] = kahanSumInc(f / cnt[gi], q * mean[gi], q * kc[gi]);
+          mean[gi] = m;
+          kc[gi] = c;
+          break;
+        }
+        case "max":
+          if (val[gi] < f || Number.isNaN(val[gi])) val[gi] = f;
+          break;
+        case "min":
+          if (val[gi] > f || Number.isNaN(val[gi])) val[gi] = f;
+          break;
+        case "count":
+          cnt[gi]++;
+          break;
+        case "stddev":
+        case "stdvar": {
+          cnt[gi]++;
+          const delta = f - mean[gi];
+          mean[gi] += delta / cnt[gi];
+          val[gi] += delta * (f - mean[gi]);
+          break;
+        }
+      }
+    }
+  }
+  const out: StepMatrix = [];
+  let points = 0;
+  for (let g = 0; g < G; g++) {
+    const rs = result[g];
+    let any = false;
+    for (let step = 0; step < n; step++) {
+      const gi = g * n + step;
+      if (!seen[gi]) continue;
+      let v = val[gi];
+      switch (op) {
+        case "avg":
+          v = incremental[gi] ? mean[gi] + kc[gi] : val[gi] / cnt[gi] + kc[gi] / cnt[gi];
+          break;
+        case "count":
+          v = cnt[gi];
+          break;
+        case "stdvar":
+          v = val[gi] / cnt[gi];
+          break;
+        case "stddev":
+          v = Math.sqrt(val[gi] / cnt[gi]);
+          break;
+        case "sum":
+          v = val[gi] + kc[gi];
+          break;
+      }
+      rs.f[step] = v;
+      rs.has[step] = 1;
+      any = true;
+      points++;
+    }
+    if (any) out.push(rs);
+  }
+  ev.addSamples(points);
+  return out;
+}
+
+/** quantile: each group's values at each step, in its own slice of one buffer. */
+function aggregateQuantile(
+  ev: Evaluator,
+  n: number,
+  params: Float64Array | null,
+  input: StepMatrix,
+  seriesToGroup: Int32Array,
+  result: StepSeries[],
+  G: number,
+): StepMatrix {
+  const qBuf = new Float64Array(input.length);
+  const qOff = new Int32Array(G);
+  const qLen = new Int32Array(G);
+  const sizes = new Int32Array(G);
+  for (let si = 0; si < input.length; si++) sizes[seriesToGroup[si]]++;
+  for (let g = 1; g < G; g++) qOff[g] = qOff[g - 1] + sizes[g - 1];
+  for (let step = 0; step < n; step++) {
+    ev.checkContext();
+    qLen.fill(0);
+    for (let si = 0; si < input.length; si++) {
+      const s = input[si];
+      if (!s.has[step]) continue;
+      const g = seriesToGroup[si];
+      if (s.dropName) result[g].dropName = true;
+      qBuf[qOff[g] + qLen[g]++] = s.f[step];
+    }
+    for (let g = 0; g < G; g++) {
+      if (qLen[g] === 0) continue;
+      result[g].f[step] = quantile(params ? params[step] : NaN, qBuf.subarray(qOff[g], qOff[g] + qLen[g]));
+      result[g].has[step] = 1;
+    }
+  }
+  const out = result.filter((s) => s.has.some((h) => h === 1));
+  ev.addSamples(countPoints(out));
+  return out;
+}
+
+/** topk, bottomk, limitk, limit_ratio: per step, then assembled into series. */
+function aggregateK(
+  ev: Evaluator,
+  e: AggregateExpr,
+  r: EvalRange,
+  n: number,
+  params: Float64Array | null,
+  input: StepMatrix,
+  seriesToGroup: Int32Array,
+  groupCount: number,
+): StepMatrix {
+  const groups: Group[] = [];
+  for (let i = 0; i < groupCount; i++) {
+    groups.push({ seen: false, floatValue: 0, floatMean: 0, kahanC: 0, groupCount: 0, incrementalMean: false, dropName: false, heap: [] });
+  }
+  const kSeries = new Map<string, StepSeries>();
+  const out: StepMatrix = [];
+  for (let step = 0; step < n; step++) {
+    ev.checkContext();
+    const ts = r.start + step * r.interval;
+    for (const g of groups) g.seen = false;
+    const res = aggregationK(ev, e, params ? params[step] : NaN, input, step, ts, seriesToGroup, groups);
+    for (const s of res) {
+      const k = labelsHash(s.metric);
+      let ss = kSeries.get(k);
+      if (!ss || n === 1) {
+        ss = newStepSeries(s.metric, n, s.dropName ?? false);
+        kSeries.set(k, ss);
+        out.push(ss);
+      }
+      ss.f[step] = s.f;
+      ss.has[step] = 1;
+    }
+  }
+  return out;
+}
+
+/** Prometheus's quantile over a set of values (NaN sorts first). */
+export function quantile(q: number, values: ArrayLike<number>): number {
+  if (values.length === 0 || Number.isNaN(q)) return NaN;
+  if (q < 0) return -Infinity;
+  if (q > 1) return Infinity;
+  const vs = Float64Array.from(values).sort((a, b) => (Number.isNaN(a) ? (Number.isNaN(b) ? 0 : -1) : Number.isNaN(b) ? 1 : a - b));
+  const n = vs.length;
+  const rank = q * (n - 1);
+  const lowerIndex = Math.max(0, Math.floor(rank));
+  const upperIndex = Math.min(n - 1, lowerIndex + 1);
+  const weight = rank - Math.floor(rank);
+  return vs[lowerIndex] * (1 - weight) + vs[upperIndex] * weight;
+}
+
+// --- Go's container/heap over a slice with a Less function ---
+
+type Less = (a: Sample, b: Sample) => boolean;
+
+function heapUp(h: Sample[], j: number, less: Less): void {
+  for (;;) {
+    const i = Math.floor((j - 1) / 2);
+    if (i === j || j <= 0 || !less(h[j], h[i])) break;
+    [h[i], h[j]] = [h[j], h[i]];
+    j = i;
+  }
+}
+
+function heapDown(h: Sample[], i0: number, n: number, less: Less): boolean {
+  let i = i0;
+  for (;;) {
+    const j1 = 2 * i + 1;
+    if (j1 >= n || j1 < 0) break;
+    let j = j1;
+    const j2 = j1 + 1;
+    if (j2 < n && less(h[j2], h[j1])) j = j2;
+    if (!less(h[j], h[i])) break;
+    [h[i], h[j]] = [h[j], h[i]];
+    i = j;
+  }
+  return i > i0;
+}
+
+function heapPush(h: Sample[], s: Sample, less: Less): void {
+  h.push(s);
+  heapUp(h, h.length - 1, less);
+}
+
+function heapFix(h: Sample[], i: number, less: Less): void {
+  if (!heapDown(h, i, h.length, less)) heapUp(h, i, less);
+}
+
+/** Go's sort.Sort (pdqsort): insertion sort for short slices, which is what matters for ties. */
+function goSort(h: Sample[], less: Less): void {
+  if (h.length <= 12) {
+    for (let i = 1; i < h.length; i++) {
+      for (let j = i; j > 0 && less(h[j], h[j - 1]); j--) [h[j], h[j - 1]] = [h[j - 1], h[j]];
+    }
+    return;
+  }
+  const idx = h.map((s, i) => ({ s, i }));
+  idx.sort((a, b) => (less(a.s, b.s) ? -1 : less(b.s, a.s) ? 1 : a.i - b.i));
+  for (let i = 0; i < h.length; i++) h[i] = idx[i].s;
+}
+
+const valueLess: Less = (a, b) => (Number.isNaN(a.f) ? true : a.f < b.f);
+const reverseValueLess: Less = (a, b) => (Number.isNaN(a.f) ? true : a.f > b.f);
+
+function aggregationK(
+  ev: Evaluator,
+  e: AggregateExpr,
+  param: number,
+  input: StepMatrix,
+  step: number,
+  ts: number,
+  seriesToGroup: Int32Array,
+  groups: Group[],
+): Sample[] {
+  let k = 0;
+  let ratio = 0;
+  if (e.op === "limit_ratio") {
+    if (Number.isNaN(param)) ev.error("Ratio value is NaN");
+    if (param === 0) return [];
+    ratio = Math.max(-1, Math.min(1, param));
+  } else {
+    if (!convertibleToInt64(param)) ev.error(`Scalar value ${formatFloatG(param)} overflows int64`);
+    k = Math.trunc(param);
+    if (k > input.length) k = input.length;
+    if (k < 1) return [];
+  }
+  for (let si = 0; si < input.length; si++) {
+    if (!input[si].has[step]) continue;
+    const s: Sample = { metric: input[si].metric, t: ts, f: input[si].f[step], dropName: input[si].dropName };
+    const g = groups[seriesToGroup[si]];
+    if (!g.seen) {
+      g.seen = true;
+      if (e.op === "limit_ratio") g.heap = addRatioSample(ratio, s) ? [s] : [];
+      else g.heap = [s];
+      continue;
+    }
+    switch (e.op) {
+      case "topk":
+        if (g.heap.length < k) heapPush(g.heap, s, valueLess);
+        else if (g.heap[0].f < s.f || (Number.isNaN(g.heap[0].f) && !Number.isNaN(s.f))) {
+          g.heap[0] = s;
+          if (k > 1) heapFix(g.heap, 0, valueLess);
+        }
+        break;
+      case "bottomk":
+        if (g.heap.length < k) heapPush(g.heap, s, reverseValueLess);
+        else if (g.heap[0].f > s.f || (Number.isNaN(g.heap[0].f) && !Number.isNaN(s.f))) {
+          g.heap[0] = s;
+          if (k > 1) heapFix(g.heap, 0, reverseValueLess);
+        }
+        break;
+      case "limitk":
+        if (g.heap.length < k) g.heap.push(s);
+        break;
+      case "limit_ratio":
+        if (addRatioSample(ratio, s)) g.heap.push(s);
+        break;
+    }
+  }
+  const out: Sample[] = [];
+  for (const g of groups) {
+    if (!g.seen) continue;
+    if (e.op === "topk" && g.heap.length > 1) goSort(g.heap, (a, b) => valueLess(b, a));
+    if (e.op === "bottomk" && g.heap.length > 1) goSort(g.heap, (a, b) => reverseValueLess(b, a));
+    for (const s of g.heap) out.push(s);
+  }
+  return out;
+}
+
+/** limit_ratio's deterministic sampling by the hash of the labels (Go's HashRatioSampler). */
+function addRatioSample(ratioLimit: number, s: Sample): boolean {
+  const offset = labelsXXHash(s.metric) / 18446744073709551615;
+  return (ratioLimit >= 0 && offset < ratioLimit) || (ratioLimit < 0 && offset >= 1 + ratioLimit);
+}
+

@@ -1,0 +1,161 @@
+// rate, increase, delta: Prometheus's extrapolatedRate, including counter
+// resets, the extrapolation rules, and the experimental anchored/smoothed
+// range modifiers.
+
+import type { Window, WindowFunction } from "./index";
+import type { StepContext } from "../evaluator";
+import type { Call } from "../../parser/ast";
+import { getLabel } from "../labels";
+import { goQuote } from "../../parser/go-format";
+
+function nonCounterInfo(enh: StepContext, w: Window, call: Call): void {
+  const name = getLabel(w.metric, "__name__");
+  if (name === "") return;
+  if (name.endsWith("_total") || name.endsWith("_sum") || name.endsWith("_count") || name.endsWith("_bucket")) return;
+  const type = getLabel(w.metric, "__type__");
+  if (type === "counter") return;
+  enh.info(`metric might not be a counter, name does not end in _total/_sum/_count/_bucket: ${goQuote(name)}`, call.args[0]);
+}
+
+/** Linear interpolation (or the nearest sample) at time t (ms) between samples i-1 and i. */
+function interpolate(w: Window, i: number, t: number, isCounter: boolean): number {
+  const t1 = w.t[i - 1], f1 = w.f[i - 1];
+  const t2 = w.t[i], f2 = w.f[i];
+  if (isCounter && f2 < f1) {
+    // A counter reset between the samples: interpolate from zero.
+    return (f2 * (t - t1)) / (t2 - t1);
+  }
+  return f1 + ((f2 - f1) * (t - t1)) / (t2 - t1);
+}
+
+/** Value at the range start for `smoothed` (null: no data on both sides). */
+function smoothedStart(w: Window, isCounter: boolean): number | null {
+  const prev = w.lo - 1;
+  const next = w.lo;
+  if (next >= w.t.length) return null;
+  if (prev >= 0) return w.t[prev] === w.rangeStart ? w.f[prev] : interpolate(w, next, w.rangeStart, isCounter);
+  return w.t[next] <= w.rangeEnd ? w.f[next] : null;
+}
+
+/** Value at the range end for `smoothed`. */
+function smoothedEnd(w: Window, isCounter: boolean): number | null {
+  const prev = w.hi - 1;
+  const next = w.hi;
+  if (prev < 0) return null;
+  if (w.t[prev] === w.rangeEnd || next >= w.t.length) return w.f[prev];
+  return interpolate(w, next, w.rangeEnd, isCounter);
+}
+
+/** anchored / smoothed: the increase between values at (or anchored to) the range boundaries, without extrapolation. */
+function boundaryRate(w: Window, isCounter: boolean, isRate: boolean): number | null {
+  let pts: Float64Array;
+  if (w.smoothed) {
+    const vs = smoothedStart(w, isCounter);
+    const ve = smoothedEnd(w, isCounter);
+    if (vs === null || ve === null) return null;
+    pts = new Float64Array(w.hi - w.lo + 2);
+    pts[0] = vs;
+    pts.set(w.f.subarray(w.lo, w.hi), 1);
+    pts[pts.length - 1] = ve;
+  } else {
+    if (w.hi <= w.lo) return null;
+    pts = w.f.subarray(w.lo, w.hi);
+  }
+  let res = pts[pts.length - 1] - pts[0];
+  if (isCounter) {
+    let prev = pts[0];
+    for (let i = 1; i < pts.length; i++) {
+      if (pts[i] < prev) res += prev;
+      prev = pts[i];
+    }
+  }
+  if (isRate) res /= w.range / 1000;
+  return res;
+}
+
+/** drops[i]: number of counter resets among samples 1..i of a series (into `into` when it is big enough). */
+export function counterDrops(f: Float64Array, into?: Int32Array): Int32Array {
+  const drops = into && into.length >= f.length ? into : new Int32Array(f.length);
+  drops[0] = 0;
+  for (let i = 1; i < f.length; i++) drops[i] = drops[i - 1] + (f[i] < f[i - 1] ? 1 : 0);
+  return drops;
+}
+
+/**
+ * Prometheus's extrapolatedRate over samples lo..hi-1 of a series, for the
+ * window (rangeStart, rangeEnd] (ms): the increase with counter resets
+ * corrected, extrapolated towards the window's edges. `drops` (counterDrops)
+ * lets windows without a reset skip the reset loop; when there is one, the sum
+ * is computed in Prometheus's order. Undefined for fewer than two samples.
+ */
+export function extrapolate(
+  t: Float64Array,
+  f: Float64Array,
+  lo: number,
+  hi: number,
+  rangeStart: number,
+  rangeEnd: number,
+  rangeMs: number,
+  isCounter: boolean,
+  isRate: boolean,
+  drops: Int32Array | null,
+): number | undefined {
+  const n = hi - lo;
+  if (n < 2) return undefined;
+  const firstT = t[lo];
+  const lastT = t[hi - 1];
+  let res = f[hi - 1] - f[lo];
+  if (isCounter && (drops === null || drops[hi - 1] !== drops[lo])) {
+    let prev = f[lo];
+    for (let i = lo + 1; i < hi; i++) {
+      if (f[i] < prev) res += prev;
+      prev = f[i];
+    }
+  }
+  let durationToStart = (firstT - rangeStart) / 1000;
+  let durationToEnd = (rangeEnd - lastT) / 1000;
+  const sampledInterval = (lastT - firstT) / 1000;
+  const avgBetween = sampledInterval / (n - 1);
+  const threshold = avgBetween * 1.1;
+  if (durationToStart >= threshold) durationToStart = avgBetween / 2;
+  if (isCounter) {
+    // Counters cannot be negative: don't extrapolate past the zero point.
+    let durationToZero = durationToStart;
+    if (res > 0 && f[lo] >= 0) durationToZero = sampledInterval * (f[lo] / res);
+    if (durationToZero < durationToStart) durationToStart = durationToZero;
+  }
+  if (durationToEnd >= threshold) durationToEnd = avgBetween / 2;
+  let factor = (sampledInterval + durationToStart + durationToEnd) / sampledInterval;
+  if (isRate) factor /= rangeMs / 1000;
+  return res * factor;
+}
+
+function extrapolatedRate(isCounter: boolean, isRate: boolean): WindowFunction {
+  return (w, _args, call, enh) => {
+    if (isCounter && w.firstCall && w.hi > w.lo) nonCounterInfo(enh, w, call);
+    if (w.anchored || w.smoothed) {
+      const v = boundaryRate(w, isCounter, isRate);
+      return v === null ? undefined : v;
+    }
+    if (isCounter && w.cache === null) w.cache = counterDrops(w.f);
+    return extrapolate(w.t, w.f, w.lo, w.hi, w.rangeStart, w.rangeEnd, w.range, isCounter, isRate, w.cache);
+  };
+}
+
+/** rate/increase/delta without range modifiers: the evaluator's fast path (no per-step window object). */
+export const PLAIN_EXTRAPOLATED: Readonly<Record<string, { isCounter: boolean; isRate: boolean }>> = {
+  rate: { isCounter: true, isRate: true },
+  increase: { isCounter: true, isRate: false },
+  delta: { isCounter: false, isRate: false },
+};
+
+export { nonCounterInfo };
+
+export const RATE_FUNCTIONS: Record<string, WindowFunction> = {
+  // rate(v range-vector) → instant-vector
+  rate: extrapolatedRate(true, true),
+  // increase(v range-vector) → instant-vector
+  increase: extrapolatedRate(true, false),
+  // delta(v range-vector) → instant-vector
+  delta: extrapolatedRate(false, false),
+};

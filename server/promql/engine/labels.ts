@@ -1,0 +1,81 @@
+// Label-set helpers for the evaluator (Prometheus's labels.Builder and the
+// signature functions of engine.go), over the sorted `Labels` arrays of
+// server/storage/labels.
+
+import { compareStrings, METRIC_NAME, type Label, type Labels } from "../../storage/labels/labels";
+
+export { METRIC_NAME };
+
+/** Labels Prometheus 3 treats as series metadata (dropped with the name). */
+export const TYPE_LABEL = "__type__";
+export const UNIT_LABEL = "__unit__";
+
+export function isMetadataLabel(name: string): boolean {
+  return name === METRIC_NAME || name === TYPE_LABEL || name === UNIT_LABEL;
+}
+
+export function getLabel(ls: Labels, name: string): string {
+  for (const l of ls) if (l.name === name) return l.value;
+  return "";
+}
+
+/** `DropReserved(IsMetadataLabel)`: removes `__name__`, `__type__`, `__unit__`. */
+export function dropMetricName(ls: Labels): Labels {
+  let has = false;
+  for (const l of ls) if (isMetadataLabel(l.name)) has = true;
+  if (!has) return ls;
+  return ls.filter((l) => !isMetadataLabel(l.name));
+}
+
+/** Returns a copy with `name` set to `value` ("" deletes it), kept sorted. */
+export function setLabel(ls: Labels, name: string, value: string): Labels {
+  const out: Label[] = [];
+  let done = false;
+  for (const l of ls) {
+    if (!done && compareStrings(l.name, name) >= 0) {
+      done = true;
+      if (value !== "") out.push({ name, value });
+      if (l.name === name) continue;
+    }
+    out.push(l);
+  }
+  if (!done && value !== "") out.push({ name, value });
+  return out;
+}
+
+export function keepLabels(ls: Labels, names: ReadonlySet<string>): Labels {
+  return ls.filter((l) => names.has(l.name));
+}
+
+export function deleteLabels(ls: Labels, names: ReadonlySet<string>): Labels {
+  return ls.filter((l) => !names.has(l.name));
+}
+
+/** A map key for a label set (injective). */
+export function labelsHash(ls: Labels): string {
+  let key = "";
+  for (const l of ls) key += l.name + "\xff" + l.value + "\xfe";
+  return key;
+}
+
+/**
+ * The matching signature of vector matching: with `on`, only the listed
+ * labels; otherwise all labels but the listed ones and `__name__` (Go's
+ * `signatureFunc`).
+ */
+export function signatureFunc(on: boolean, names: string[]): (ls: Labels) => string {
+  const set = new Set(names);
+  if (on) {
+    return (ls) => {
+      let key = "";
+      for (const l of ls) if (set.has(l.name)) key += l.name + "\xff" + l.value + "\xfe";
+      return key;
+    };
+  }
+  set.add(METRIC_NAME);
+  return (ls) => {
+    let key = "";
+    for (const l of ls) if (!set.has(l.name)) key += l.name + "\xff" + l.value + "\xfe";
+    return key;
+  };
+}

@@ -1,0 +1,361 @@
+// Step-wise evaluation over typed arrays.
+//
+// Every instant-vector or scalar expression evaluates to a StepMatrix: one
+// StepSeries per output series, holding its value at each evaluation step in
+// a Float64Array (plus a presence byte per step), so range evaluation does
+// not allocate an object per point. Prometheus's rangeEval (per-step
+// function application) and the range-vector function loop live here.
+
+import type { Call, Expr, MatrixSelector, SubqueryExpr } from "../parser/ast";
+import { exprType } from "../parser/ast";
+import type { Labels } from "../../storage/labels/labels";
+import type { Vector } from "./value";
+import type { EvalRange, Evaluator, StepContext } from "./evaluator";
+import { labelsHash, dropMetricName } from "./labels";
+import type { FnArg, Window } from "./functions";
+import { WINDOW_FUNCTIONS } from "./functions";
+import { counterDrops, extrapolate, nonCounterInfo, PLAIN_EXTRAPOLATED } from "./functions/rate";
+
+/** One output series: value per evaluation step. */
+export interface StepSeries {
+  metric: Labels;
+  /** Value at step i (meaningful where has[i] is 1). */
+  f: Float64Array;
+  has: Uint8Array;
+  /** Delayed `__name__` removal: drop the name when the query finishes. */
+  dropName: boolean;
+}
+
+export type StepMatrix = StepSeries[];
+
+export function numSteps(r: EvalRange): number {
+  return Math.floor((r.end - r.start) / r.interval) + 1;
+}
+
+// Step arrays are carved out of larger slabs: allocating thousands of small
+// typed arrays is much slower than taking views of a few big ones.
+const SLAB = 1 << 16;
+let fSlab = new Float64Array(0);
+let hasSlab = new Uint8Array(0);
+let slabPos = 0;
+
+export function newStepSeries(metric: Labels, n: number, dropName = false): StepSeries {
+  if (n > SLAB / 4) return { metric, f: new Float64Array(n), has: new Uint8Array(n), dropName };
+  if (slabPos + n > fSlab.length) {
+    fSlab = new Float64Array(SLAB);
+    hasSlab = new Uint8Array(SLAB);
+    slabPos = 0;
+  }
+  const f = fSlab.subarray(slabPos, slabPos + n);
+  const has = hasSlab.subarray(slabPos, slabPos + n);
+  slabPos += n;
+  return { metric, f, has, dropName };
+}
+
+/** Number of points of a step matrix. */
+export function countPoints(m: StepMatrix): number {
+  let n = 0;
+  for (const s of m) for (let i = 0; i < s.has.length; i++) n += s.has[i];
+  return n;
+}
+
+/** The instant vector of a step matrix at step i. */
+export function vectorAt(m: StepMatrix, i: number, ts: number): Vector {
+  const vec: Vector = [];
+  for (const s of m) if (s.has[i]) vec.push({ metric: s.metric, t: ts, f: s.f[i], dropName: s.dropName });
+  return vec;
+}
+
+/**
+ * Prometheus's rangeEval: evaluates the arguments over the whole range,
+ * then calls `fn` once per step with each argument's value at that step
+ * (instant vectors as Vectors, scalars as numbers, strings as strings).
+ */
+export function rangeEval(ev: Evaluator, r: EvalRange, fn: (vals: FnArg[], enh: StepContext) => Vector, args: Expr[]): StepMatrix {
+  const evaluated: (StepMatrix | string)[] = args.map((a) => ev.evalString(a, r) ?? ev.evalSteps(a, r));
+  const kinds = args.map((a) => exprType(a));
+  const enh = ev.newStepContext();
+  const n = numSteps(r);
+  const seriess = new Map<string, { s: StepSeries; last: number }>();
+  const out: StepMatrix = [];
+  const vals: FnArg[] = new Array(args.length);
+  for (let step = 0; step < n; step++) {
+    const ts = r.start + step * r.interval;
+    ev.checkContext();
+    for (let i = 0; i < evaluated.length; i++) {
+      const m = evaluated[i];
+      if (typeof m === "string") vals[i] = m;
+      else if (kinds[i] === "scalar") vals[i] = m.length > 0 && m[0].has[step] ? m[0].f[step] : NaN;
+      else vals[i] = vectorAt(m, step, ts);
+    }
+    enh.ts = ts;
+    const result = fn(vals, enh);
+    ev.addSamples(result.length);
+    if (n === 1) {
+      if (!ev.opts.enableDelayedNameRemoval) ev.checkDuplicateVector(result);
+      return result.map((s) => {
+        const ss = newStepSeries(s.metric, 1, s.dropName ?? false);
+        ss.f[0] = s.f;
+        ss.has[0] = 1;
+        return ss;
+      });
+    }
+    for (const sample of result) {
+      // Series whose names are to be dropped are identified without them, so
+      // that e.g. `-a or -b` can continue one series with the other.
+      const key = sample.dropName ? labelsHash(dropMetricName(sample.metric)) : labelsHash(sample.metric);
+      let e = seriess.get(key);
+      if (e) {
+        if (e.last === step) ev.error("vector cannot contain metrics with the same labelset");
+      } else {
+        e = { s: newStepSeries(sample.metric, n, sample.dropName ?? false), last: -1 };
+        seriess.set(key, e);
+        out.push(e.s);
+      }
+      e.last = step;
+      e.s.f[step] = sample.f;
+      e.s.has[step] = 1;
+    }
+  }
+  return out;
+}
+
+/** A series a range function iterates over: stale markers removed, times in ms. */
+export interface PreparedSeries {
+  metric: Labels;
+  t: Float64Array;
+  f: Float64Array;
+  dropName?: boolean;
+}
+
+const ANCHORED_FUNCS = ["changes", "delta", "increase", "rate", "resets"];
+const SMOOTHED_FUNCS = ["delta", "increase", "rate"];
+
+function checkRangeModifiers(ev: Evaluator, name: string, arg: MatrixSelector | SubqueryExpr): void {
+  if (arg.type !== "matrixSelector") return;
+  const vs = arg.vectorSelector;
+  if (vs.anchored && !ANCHORED_FUNCS.includes(name)) {
+    ev.error(`anchored modifier can only be used with: ${ANCHORED_FUNCS.join(", ")} - not with ${name}`);
+  }
+  if (vs.smoothed && !SMOOTHED_FUNCS.includes(name)) {
+    ev.error(`smoothed modifier can only be used with: ${SMOOTHED_FUNCS.join(", ")} - not with ${name}`);
+  }
+}
+
+/** Functions over range vectors that keep the metric name. */
+const KEEPS_NAME = new Set(["last_over_time", "first_over_time"]);
+
+/**
+ * A function with a range-vector argument: for each series and each step,
+ * the window (ref - range, ref] of the series is handed to the window
+ * function, where ref is the step (or the `@` time) minus the offset.
+ */
+export function evalRangeFunction(ev: Evaluator, call: Call, r: EvalRange, matrixArgIndex: number, arg: MatrixSelector | SubqueryExpr): StepMatrix {
+  const name = call.func.name;
+  const fn = WINDOW_FUNCTIONS[name];
+  if (!fn) ev.error(`function "${name}" is not implemented for range vectors`);
+  checkRangeModifiers(ev, name, arg);
+  const vs = arg.type === "matrixSelector" ? arg.vectorSelector : null;
+  const range = arg.range;
+  const offset = arg.type === "matrixSelector" ? arg.vectorSelector.offset : arg.offset;
+  const at = ev.atTime(arg.type === "matrixSelector" ? arg.vectorSelector : arg);
+  const lookback = ev.opts.lookbackDelta;
+
+  // Non-matrix arguments are scalars (or strings), one value per step.
+  const other: (StepMatrix | string | null)[] = call.args.map((a, i) => {
+    if (i === matrixArgIndex) return null;
+    return ev.evalString(a, r) ?? ev.evalSteps(a, r);
+  });
+  const series = ev.rangeArgSeries(arg, r);
+  const n = numSteps(r);
+  const enh = ev.newStepContext();
+  const out: StepMatrix = [];
+  const delayed = ev.opts.enableDelayedNameRemoval;
+  const keepsName = KEEPS_NAME.has(name);
+  const vals: FnArg[] = new Array(call.args.length);
+  const win: Window = {
+    metric: [],
+    t: new Float64Array(0),
+    f: new Float64Array(0),
+    lo: 0,
+    hi: 0,
+    rangeStart: 0,
+    rangeEnd: 0,
+    range,
+    node: arg,
+    anchored: vs?.anchored ?? false,
+    smoothed: vs?.smoothed ?? false,
+    firstCall: true,
+    cache: null,
+  };
+  vals[matrixArgIndex] = win;
+  const hasOther = other.some((o) => o !== null);
+  const plain = PLAIN_EXTRAPOLATED[name];
+  if (plain && !win.anchored && !win.smoothed) {
+    return plainExtrapolatedRate(ev, call, r, series, plain.isCounter, plain.isRate, range, offset, at, win);
+  }
+  for (const s of series) {
+    ev.checkContext();
+    // A name dropped inside a subquery stays dropped.
+    const metric = s.dropName ? dropMetricName(s.metric) : s.metric;
+    win.metric = metric;
+    win.t = s.t;
+    win.f = s.f;
+    win.firstCall = true;
+    win.cache = null;
+    const t = s.t;
+    let outS: StepSeries | null = null;
+    let lo = 0;
+    let hi = 0;
+    let points = 0;
+    for (let step = 0; step < n; step++) {
+      const ts = r.start + step * r.interval;
+      if (hasOther) {
+        for (let j = 0; j < other.length; j++) {
+          const o = other[j];
+          if (o === null) continue;
+          vals[j] = typeof o === "string" ? o : o.length > 0 && o[0].has[step] ? o[0].f[step] : NaN;
+        }
+      }
+      const ref = (at ?? ts) - offset;
+      const mint = ref - range;
+      // Windows are left-open: (ref - range, ref].
+      if (lo > 0 && t[lo - 1] > mint) lo = 0;
+      while (lo < t.length && t[lo] <= mint) lo++;
+      if (hi < lo) hi = lo;
+      if (hi > 0 && t[hi - 1] > ref) hi = lo;
+      while (hi < t.length && t[hi] <= ref) hi++;
+      if (hi === lo && !win.smoothed) continue;
+      win.lo = lo;
+      win.hi = hi;
+      win.rangeStart = mint;
+      win.rangeEnd = ref;
+      // anchored: the last sample at or before the range start (within the lookback delta) anchors the window.
+      if (win.anchored && lo > 0 && t[lo - 1] > mint - lookback) win.lo = lo - 1;
+      enh.ts = ts;
+      const v = fn(win, vals, call, enh);
+      win.firstCall = false;
+      ev.totalSamples += hi - lo;
+      if (v === undefined) continue;
+      if (!outS) {
+        const m = !keepsName && !delayed ? dropMetricName(metric) : metric;
+        outS = newStepSeries(m, n, delayed && !keepsName);
+      }
+      outS.f[step] = v;
+      outS.has[step] = 1;
+      points++;
+    }
+    if (outS) {
+      ev.addSamples(points);
+      out.push(outS);
+    }
+  }
+
+  if (name === "absent_over_time") return absentOverTime(ev, call, r, out, n);
+  // Series that keep their name may collide (names are unique otherwise).
+  const seen = new Set<string>();
+  for (const s of out) {
+    if (s.dropName) continue;
+    const k = labelsHash(s.metric);
+    if (seen.has(k)) ev.error("vector cannot contain metrics with the same labelset");
+    seen.add(k);
+  }
+  return out;
+}
+
+/**
+ * rate/increase/delta without modifiers: the same computation as the window
+ * function, in one tight loop per series.
+ */
+function plainExtrapolatedRate(
+  ev: Evaluator,
+  call: Call,
+  r: EvalRange,
+  series: PreparedSeries[],
+  isCounter: boolean,
+  isRate: boolean,
+  range: number,
+  offset: number,
+  at: number | null,
+  win: Window,
+): StepMatrix {
+  const n = numSteps(r);
+  const delayed = ev.opts.enableDelayedNameRemoval;
+  const enh = ev.newStepContext();
+  const out: StepMatrix = [];
+  const start = r.start;
+  const interval = r.interval;
+  let scratch = new Int32Array(0);
+  for (const s of series) {
+    ev.checkContext();
+    const metric = s.dropName ? dropMetricName(s.metric) : s.metric;
+    const t = s.t;
+    const f = s.f;
+    const len = t.length;
+    let drops: Int32Array | null = null;
+    if (isCounter) {
+      if (scratch.length < len) scratch = new Int32Array(Math.max(len, 2 * scratch.length));
+      drops = counterDrops(f, scratch);
+    }
+    let outF: Float64Array | null = null;
+    let outHas: Uint8Array | null = null;
+    let outS: StepSeries | null = null;
+    let lo = 0;
+    let hi = 0;
+    let points = 0;
+    let sampled = 0;
+    for (let step = 0; step < n; step++) {
+      const ref = (at ?? start + step * interval) - offset;
+      const mint = ref - range;
+      if (lo > 0 && t[lo - 1] > mint) lo = 0;
+      while (lo < len && t[lo] <= mint) lo++;
+      if (hi < lo) hi = lo;
+      if (hi > 0 && t[hi - 1] > ref) hi = lo;
+      while (hi < len && t[hi] <= ref) hi++;
+      if (hi === lo) continue;
+      sampled += hi - lo;
+      const v = extrapolate(t, f, lo, hi, mint, ref, range, isCounter, isRate, drops);
+      if (v === undefined) continue;
+      if (outS === null) {
+        outS = newStepSeries(delayed ? metric : dropMetricName(metric), n, delayed);
+        outF = outS.f;
+        outHas = outS.has;
+      }
+      outF![step] = v;
+      outHas![step] = 1;
+      points++;
+    }
+    ev.totalSamples += sampled;
+    if (isCounter && sampled > 0) {
+      win.metric = metric;
+      nonCounterInfo(enh, win, call);
+    }
+    if (outS) {
+      ev.addSamples(points);
+      out.push(outS);
+    }
+  }
+  return out;
+}
+
+function absentOverTime(ev: Evaluator, call: Call, r: EvalRange, mat: StepMatrix, n: number): StepMatrix {
+  const found = new Uint8Array(n);
+  let count = 0;
+  for (const s of mat) {
+    for (let i = 0; i < n; i++) {
+      if (s.has[i] && !found[i]) {
+        found[i] = 1;
+        count++;
+      }
+    }
+  }
+  if (count === n) return [];
+  const out = newStepSeries(ev.absentLabels(call.args[0]), n);
+  for (let i = 0; i < n; i++) {
+    if (!found[i]) {
+      out.f[i] = 1;
+      out.has[i] = 1;
+    }
+  }
+  return [out];
+}

@@ -1,0 +1,81 @@
+// PromQL result values, named as in Prometheus (promql/value.go).
+//
+// Times are integer milliseconds. Values are held in object fields (FPoint.f,
+// Sample.f), never in plain number[] arrays, so NaN payloads survive.
+
+import type { Labels } from "../../storage/labels/labels";
+
+/** A float point of a series. */
+export interface FPoint {
+  /** Timestamp, ms. */
+  t: number;
+  f: number;
+}
+
+/** One element of an instant vector. */
+export interface Sample {
+  metric: Labels;
+  /** Timestamp, ms. */
+  t: number;
+  f: number;
+  /** Delayed `__name__` removal (Prometheus 3): drop the name when the query finishes. */
+  dropName?: boolean;
+}
+
+/** An instant vector. */
+export type Vector = Sample[];
+
+/** A series of a range vector. */
+export interface Series {
+  metric: Labels;
+  floats: FPoint[];
+  dropName?: boolean;
+}
+
+/** A range vector (and the shape of every range-query result). */
+export type Matrix = Series[];
+
+export interface Scalar {
+  /** Timestamp, ms. */
+  t: number;
+  v: number;
+}
+
+export interface StringValue {
+  /** Timestamp, ms. */
+  t: number;
+  v: string;
+}
+
+/** A query result, tagged with its PromQL value type. */
+export type QueryValue =
+  | { type: "scalar"; value: Scalar }
+  | { type: "string"; value: StringValue }
+  | { type: "vector"; value: Vector }
+  | { type: "matrix"; value: Matrix };
+
+const f64 = new Float64Array(1);
+const u32 = new Uint32Array(f64.buffer);
+
+/** Prometheus's staleness marker: a NaN with bit pattern 0x7ff0000000000002. */
+export function makeStaleNaN(): Float64Array {
+  const a = new Float64Array(1);
+  const u = new Uint32Array(a.buffer);
+  u[0] = 2;
+  u[1] = 0x7ff00000;
+  return a;
+}
+
+/** Whether the i-th value of a Float64Array is a staleness marker (checked by bits). */
+export function isStaleAt(arr: Float64Array, i: number): boolean {
+  // Reading a Float64Array element into a number may canonicalize the NaN,
+  // so compare the raw words through a Uint32Array view of the same buffer.
+  const words = new Uint32Array(arr.buffer, arr.byteOffset + i * 8, 2);
+  return words[0] === 2 && words[1] === 0x7ff00000;
+}
+
+/** Whether a number is the staleness marker (only reliable straight out of a typed array). */
+export function isStaleNaN(v: number): boolean {
+  f64[0] = v;
+  return u32[0] === 2 && u32[1] === 0x7ff00000;
+}
