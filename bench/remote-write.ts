@@ -98,7 +98,7 @@ async function makeBackends(): Promise<Backend[]> {
  * fields are encoded once per series with protobufjs; each TimeSeries is then
  * assembled from those bytes and one Sample, as Prometheus's queue sends them.
  */
-function encodeRequests(opts: SyntheticOptions & { series: number; points: number }, shards: number): Buffer[][] {
+export function encodeRequests(opts: SyntheticOptions & { series: number; points: number }, shards: number): Buffer[][] {
   const series = syntheticSeries(opts);
   const labelBytes = series.map((s) => {
     const w = protobuf.Writer.create();

@@ -35,6 +35,13 @@ export interface VigilEnv {
   remoteWriteMaxDecompressedBytes: number;
   /** WORKERS=off runs the web tier only (no background loops). */
   workers: boolean;
+  /** PromQL: --query.lookback-delta, --query.timeout, --query.max-samples, --query.max-concurrency. */
+  lookbackDeltaMs: number;
+  queryTimeoutMs: number;
+  queryMaxSamples: number;
+  queryMaxConcurrency: number;
+  /** PROMQL_EXPERIMENTAL=on enables Prometheus 3's experimental PromQL features (functions, duration expressions, anchored/smoothed, fill()). */
+  experimentalPromQL: boolean;
 }
 
 export function readEnv(env: NodeJS.ProcessEnv = process.env): VigilEnv {
@@ -48,5 +55,10 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): VigilEnv {
     remoteWriteMaxBodyBytes: parseBytes("REMOTE_WRITE_MAX_BYTES", env.REMOTE_WRITE_MAX_BYTES ?? "32MiB"),
     remoteWriteMaxDecompressedBytes: parseBytes("REMOTE_WRITE_MAX_DECOMPRESSED_BYTES", env.REMOTE_WRITE_MAX_DECOMPRESSED_BYTES ?? "256MiB"),
     workers: (env.WORKERS ?? "on") !== "off",
+    lookbackDeltaMs: parseEnvDuration("QUERY_LOOKBACK_DELTA", env.QUERY_LOOKBACK_DELTA ?? "5m"),
+    queryTimeoutMs: parseEnvDuration("QUERY_TIMEOUT", env.QUERY_TIMEOUT ?? "2m"),
+    queryMaxSamples: Number(env.QUERY_MAX_SAMPLES ?? 50_000_000),
+    queryMaxConcurrency: Number(env.QUERY_MAX_CONCURRENCY ?? 20),
+    experimentalPromQL: (env.PROMQL_EXPERIMENTAL ?? "off") === "on",
   };
 }

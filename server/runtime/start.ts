@@ -6,12 +6,15 @@ import { readEnv, type VigilEnv } from "../env";
 import { singletonMetric } from "../metrics/registry";
 import { SeriesKeyCache } from "../remote/decode";
 import { SeriesStore } from "../storage/store";
+import { Engine } from "../promql";
 
 /** The running server's instances, shared by route handlers through globalThis. */
 export interface Runtime {
   env: VigilEnv;
   db: SqlClient;
   store: SeriesStore;
+  /** The PromQL engine over the store. */
+  engine: Engine;
   remoteWriteCache: SeriesKeyCache;
   /** Unix ms. */
   startedAt: number;
@@ -110,6 +113,16 @@ async function boot(r: Registry): Promise<Runtime> {
     env,
     db,
     store,
+    engine: new Engine(store, {
+      lookbackDelta: env.lookbackDeltaMs,
+      timeout: env.queryTimeoutMs,
+      maxSamples: env.queryMaxSamples,
+      maxConcurrent: env.queryMaxConcurrency,
+      enableExperimentalFunctions: env.experimentalPromQL,
+      experimentalDurationExpr: env.experimentalPromQL,
+      enableExtendedRangeSelectors: env.experimentalPromQL,
+      enableBinopFillModifiers: env.experimentalPromQL,
+    }),
     remoteWriteCache: new SeriesKeyCache(),
     startedAt: t0,
     stop() {

@@ -1,7 +1,11 @@
-import { XorAppender, XorSampleBuffer, decodeXorRange, MAX_SAMPLES_PER_CHUNK } from "./chunk/xor";
+import { decodeChunkRange, wrapXor } from "./chunk/chunk";
+import { XorAppender, XorSampleBuffer, MAX_SAMPLES_PER_CHUNK } from "./chunk/xor";
 import type { Labels } from "./labels/labels";
 
-/** A chunk held in memory: sealed (complete) or already flushed and kept for readers. */
+/**
+ * A chunk held in memory: sealed (complete) or already flushed and kept for
+ * readers. `data` is self-describing (chunk/chunk.ts): byte 0 is the encoding.
+ */
 export interface MemChunk {
   /** Unix ms of the first and last sample. */
   minT: number;
@@ -102,19 +106,19 @@ export class MemSeries {
 }
 
 export function toMemChunk(a: XorAppender): MemChunk {
-  return { minT: a.minT, maxT: a.maxT, numSamples: a.numSamples, lastV: a.lastValue, data: a.bytes() };
+  return { minT: a.minT, maxT: a.maxT, numSamples: a.numSamples, lastV: a.lastValue, data: wrapXor(a.bytes()) };
 }
 
 /** Growable typed sample arrays; Float64Array stores keep NaN payloads intact. */
 export class SampleSink extends XorSampleBuffer {
   /**
-   * Appends the samples of an XOR chunk within [mint, maxt] that are newer than
+   * Appends the samples of a chunk within [mint, maxt] that are newer than
    * the last one held. Chunks must come oldest first; overlapping copies of the
    * same samples (a chunk both in memory and in the table) are skipped.
    */
   addChunk(data: Uint8Array, mint: number, maxt: number): void {
     const last = this.length > 0 ? this.t[this.length - 1]! : Number.NEGATIVE_INFINITY;
-    decodeXorRange(data, Math.max(mint, last + 1), maxt, this);
+    decodeChunkRange(data, Math.max(mint, last + 1), maxt, this);
   }
 
   finish(): { t: Float64Array; v: Float64Array } {

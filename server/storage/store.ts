@@ -1,7 +1,7 @@
 import type { SqlClient, SqlExecutor } from "@/db/client";
 import { BinaryCopyWriter } from "@/db/copy";
-import { XorAppender, decodeXor } from "./chunk/xor";
-import { MemSeries, SampleSink, sameBits, toMemChunk, type MemChunk } from "./head";
+import { ENC_XOR, encodeBest } from "./chunk/chunk";
+import { MemSeries, SampleSink, sameBits, type MemChunk } from "./head";
 import { MemPostings } from "./index/postings";
 import { labelsKey, type Label, type Labels } from "./labels/labels";
 import type { Matcher } from "./labels/matcher";
@@ -523,14 +523,24 @@ export class SeriesStore implements Querier {
       const upto = all ? Number.MAX_SAFE_INTEGER : Math.floor(this.now() / range) * range;
       let merged = 0;
       let rowsBefore = 0;
+      // Keyset pagination: each (series, window) group is visited once per run.
+      let afterId = -1;
+      let afterW = Number.MIN_SAFE_INTEGER;
       for (;;) {
-        // One batch of (series, window) groups with more than one row.
+        // One batch of (series, window) groups that have several rows, or
+        // still hold the head's XOR encoding (re-encoded densely at rest).
         const groups = await this.db.query<{ series_id: number; w: number }>(
-          `SELECT series_id, floor(min_t / $1::float8)::int8 AS w FROM chunks
-           WHERE min_t < $2 GROUP BY 1, 2 HAVING count(*) > 1 ORDER BY 1, 2 LIMIT 2000`,
-          [range, upto],
+          `SELECT series_id, w FROM (
+             SELECT series_id, floor(min_t / $1::float8)::int8 AS w, count(*) AS n,
+                    bool_or(get_byte(data, 0) = ${ENC_XOR}) AS head_encoded
+             FROM chunks WHERE min_t < $2 AND series_id >= $3 GROUP BY 1, 2) g
+           WHERE (n > 1 OR head_encoded) AND (series_id, w) > ($3::int4, $4::int8)
+           ORDER BY 1, 2 LIMIT 2000`,
+          [range, upto, afterId, afterW],
         );
         if (groups.length === 0) break;
+        afterId = groups[groups.length - 1]!.series_id;
+        afterW = groups[groups.length - 1]!.w;
         const ids = groups.map((g) => g.series_id);
         const ws = groups.map((g) => g.w);
         const rows = await this.db.query<{ series_id: number; min_t: number; data: Uint8Array }>(
@@ -546,19 +556,19 @@ export class SeriesStore implements Querier {
         while (i < rows.length) {
           const sid = rows[i]!.series_id;
           const win = Math.floor(rows[i]!.min_t / range);
-          const app = new XorAppender(256);
-          let lastT = Number.NEGATIVE_INFINITY;
+          const sink = new SampleSink(512);
           while (i < rows.length && rows[i]!.series_id === sid && Math.floor(rows[i]!.min_t / range) === win) {
-            const d = decodeXor(rows[i]!.data);
-            for (let k = 0; k < d.t.length; k++) {
-              if (d.t[k]! > lastT) {
-                app.append(d.t[k]!, d.v[k]!);
-                lastT = d.t[k]!;
-              }
-            }
+            sink.addChunk(rows[i]!.data, Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY);
             i++;
           }
-          writeChunkRow(w, sid, toMemChunk(app));
+          const n = sink.length;
+          writeChunkRow(w, sid, {
+            minT: sink.t[0]!,
+            maxT: sink.t[n - 1]!,
+            numSamples: n,
+            lastV: sink.v[n - 1]!,
+            data: encodeBest(sink.t, sink.v, n),
+          });
           merged++;
         }
         await this.db.transaction(async (tx) => {

@@ -3,7 +3,9 @@ import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
 
-const root = path.resolve(__dirname, "../..");
+import { fileURLToPath } from "node:url";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const nextBin = path.join(root, "node_modules", "next", "dist", "bin", "next");
 
 /** Builds the production app once if there is no build yet (tests that need a real server). */
