@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import type { ReactNode } from "react";
 import { Providers } from "./providers";
 import "./globals.css";
@@ -13,10 +14,10 @@ export default function RootLayout({ children }: { children: ReactNode }) {
     <html lang="en">
       <body>
         <header className="topbar">
-          <a className="brand" href="/">
+          <Link className="brand" href="/">
             <span className="brand-mark" aria-hidden />
             Vigil
-          </a>
+          </Link>
         </header>
         <Providers>{children}</Providers>
       </body>

@@ -113,7 +113,7 @@ function readInt64(r: protobuf.Reader): number {
   r.pos = pos;
   if (hi & 0x80000000) {
     // Two's complement negative.
-    let nlo = (~lo + 1) >>> 0;
+    const nlo = (~lo + 1) >>> 0;
     let nhi = ~hi >>> 0;
     if (nlo === 0) nhi = (nhi + 1) >>> 0;
     return -(nhi * 4294967296 + nlo);

@@ -1,4 +1,4 @@
-import type { SqlClient, SqlExecutor } from "@/db/client";
+import type { SqlClient } from "@/db/client";
 import { BinaryCopyWriter } from "@/db/copy";
 import { ENC_XOR, encodeBest } from "./chunk/chunk";
 import { MemSeries, SampleSink, sameBits, type MemChunk } from "./head";
