@@ -11,7 +11,7 @@ const nextConfig: NextConfig = {
   // Remote write bodies are limited by our own handler (REMOTE_WRITE_MAX_BYTES).
   poweredByHeader: false,
   // Run lint and type checks from their own commands, not during `next build`.
-  typescript: { ignoreBuildErrors: false },
+  typescript: { ignoreBuildErrors: true },
 };
 
 export default nextConfig;
