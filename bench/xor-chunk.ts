@@ -1,10 +1,15 @@
-// Micro-benchmark of the XOR chunk codec on the synthetic fleet: one chunk per series,
+// Micro-benchmark of the chunk codecs on the synthetic fleet: one chunk per series,
 // encode and decode throughput on one core and payload bytes per sample, overall and per
 // value kind, with timestamps on the schedule and with up to 2 ms of scrape lateness.
+// Three tables per timestamp setting: XOR (xor.ts), decimal delta-of-delta (dod.ts, on the
+// series where it applies) and the self-describing best-of chunk of chunk.ts (encodeBest,
+// decodeChunk), whose bytes include the encoding byte.
 // Run alone with `npx tsx bench/xor-chunk.ts`.
 
 import { pathToFileURL } from "node:url";
 import { XorAppender, XorIterator, XorSampleBuffer, decodeXor, decodeXorRange } from "../server/storage/chunk/xor";
+import { decodeDod, decodeDodRange, encodeDod } from "../server/storage/chunk/dod";
+import { ENC_DOD, chunkEncoding, decodeChunk, decodeChunkRange, encodeBest } from "../server/storage/chunk/chunk";
 import {
   SYNTHETIC_KINDS,
   syntheticSeries,
@@ -79,6 +84,52 @@ function iterate(chunks: Uint8Array[], idx: Int32Array): number {
   return n;
 }
 
+function encodeDodAll(data: Dataset, idx: Int32Array, out: (Uint8Array | null)[]): void {
+  const { ts, values } = data;
+  for (let k = 0; k < idx.length; k++) {
+    const i = idx[k]!;
+    out[i] = encodeDod(ts[i]!, values.subarray(i * POINTS, (i + 1) * POINTS), POINTS);
+  }
+}
+
+function decodeDodAll(chunks: (Uint8Array | null)[], idx: Int32Array): number {
+  let n = 0;
+  for (let k = 0; k < idx.length; k++) n += decodeDod(chunks[idx[k]!]!).t.length;
+  return n;
+}
+
+function decodeDodRangeAll(chunks: (Uint8Array | null)[], idx: Int32Array, buf: XorSampleBuffer): number {
+  let n = 0;
+  for (let k = 0; k < idx.length; k++) {
+    buf.clear();
+    n += decodeDodRange(chunks[idx[k]!]!, -Infinity, Infinity, buf);
+  }
+  return n;
+}
+
+function encodeBestAll(data: Dataset, idx: Int32Array, out: Uint8Array[]): void {
+  const { ts, values } = data;
+  for (let k = 0; k < idx.length; k++) {
+    const i = idx[k]!;
+    out[i] = encodeBest(ts[i]!, values.subarray(i * POINTS, (i + 1) * POINTS), POINTS);
+  }
+}
+
+function decodeChunkAll(chunks: Uint8Array[], idx: Int32Array): number {
+  let n = 0;
+  for (let k = 0; k < idx.length; k++) n += decodeChunk(chunks[idx[k]!]!).t.length;
+  return n;
+}
+
+function decodeChunkRangeAll(chunks: Uint8Array[], idx: Int32Array, buf: XorSampleBuffer): number {
+  let n = 0;
+  for (let k = 0; k < idx.length; k++) {
+    buf.clear();
+    n += decodeChunkRange(chunks[idx[k]!]!, -Infinity, Infinity, buf);
+  }
+  return n;
+}
+
 /** Best of ROUNDS runs, in samples per second. */
 function rate(samples: number, fn: () => number | void): number {
   let best = Infinity;
@@ -98,8 +149,8 @@ function fmtRate(r: number): string {
 
 export async function benchXorChunk(): Promise<void> {
   console.log(
-    `XOR chunk codec: synthetic fleet, ${SERIES} series x ${POINTS} points, one chunk per series; ` +
-      `payload = chunk data incl. 2-byte header; best of ${ROUNDS}, one core`,
+    `Chunk codecs: synthetic fleet, ${SERIES} series x ${POINTS} points, one chunk per series; ` +
+      `payload = chunk data incl. its headers; best of ${ROUNDS}, one core`,
   );
   for (const jitterMs of [0, 2]) {
     const { kinds, data } = buildDataset({ series: SERIES, points: POINTS, jitterMs });
@@ -116,10 +167,11 @@ export async function benchXorChunk(): Promise<void> {
 
     console.log();
     console.log(`timestamps: ${jitterMs === 0 ? "on the schedule" : `scrapes late by 0-${jitterMs} ms`}`);
-    const head = ["kind", "series", "B/sample", "encode", "decodeXor", "range", "iterator"];
-    const widths = [18, 7, 9, 11, 11, 11, 11];
-    const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(" ");
-    console.log(line(head));
+    const line = (widths: number[], cells: string[]) =>
+      cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(" ");
+    const xorWidths = [18, 7, 9, 11, 11, 11, 11];
+    console.log(line(xorWidths, ["XOR", "series", "B/sample", "encode", "decodeXor", "range", "iterator"]));
+    const xorBytes = new Map<string, number>();
     for (const [kind, idx] of groups) {
       const samples = idx.length * POINTS;
       const enc = rate(samples, () => encode(data, idx, chunks));
@@ -128,15 +180,81 @@ export async function benchXorChunk(): Promise<void> {
       const itr = rate(samples, () => iterate(chunks, idx));
       let bytes = 0;
       for (const i of idx) bytes += chunks[i]!.length;
+      xorBytes.set(kind, bytes);
       console.log(
-        line([
+        line(xorWidths, [kind, String(idx.length), (bytes / samples).toFixed(3), fmtRate(enc), fmtRate(dec), fmtRate(rng), fmtRate(itr)]),
+      );
+    }
+
+    // Decimal delta-of-delta, on the series where it applies.
+    const dod: (Uint8Array | null)[] = new Array(kinds.length);
+    encodeDodAll(data, all, dod);
+    const applies = all.filter((i) => dod[i] !== null);
+    decodeDodAll(dod, applies);
+    decodeDodRangeAll(dod, applies, buf);
+    console.log();
+    const dodWidths = [18, 7, 8, 9, 9, 11, 11, 11];
+    console.log(line(dodWidths, ["dod", "series", "applies", "B/sample", "XOR B/s", "encode", "decodeDod", "range"]));
+    for (const [kind, group] of groups) {
+      const idx = group.filter((i) => dod[i] !== null);
+      const pct = `${((100 * idx.length) / group.length).toFixed(0)}%`;
+      if (idx.length === 0) {
+        console.log(line(dodWidths, [kind, String(group.length), pct, "-", "-", "-", "-", "-"]));
+        continue;
+      }
+      const samples = idx.length * POINTS;
+      const enc = rate(samples, () => encodeDodAll(data, idx, dod));
+      const dec = rate(samples, () => decodeDodAll(dod, idx));
+      const rng = rate(samples, () => decodeDodRangeAll(dod, idx, buf));
+      let bytes = 0;
+      let xor = 0;
+      for (const i of idx) {
+        bytes += dod[i]!.length;
+        xor += chunks[i]!.length;
+      }
+      console.log(
+        line(dodWidths, [
           kind,
-          String(idx.length),
+          String(group.length),
+          pct,
           (bytes / samples).toFixed(3),
+          (xor / samples).toFixed(3),
           fmtRate(enc),
           fmtRate(dec),
           fmtRate(rng),
-          fmtRate(itr),
+        ]),
+      );
+    }
+
+    // Self-describing chunks: the smaller encoding per chunk, plus the encoding byte.
+    const best: Uint8Array[] = new Array(kinds.length);
+    encodeBestAll(data, all, best);
+    decodeChunkAll(best, all);
+    decodeChunkRangeAll(best, all, buf);
+    console.log();
+    const bestWidths = [18, 7, 9, 9, 9, 11, 11, 11];
+    console.log(line(bestWidths, ["best (chunk.ts)", "series", "dod used", "B/sample", "vs XOR", "encodeBest", "decodeChunk", "range"]));
+    for (const [kind, idx] of groups) {
+      const samples = idx.length * POINTS;
+      const enc = rate(samples, () => encodeBestAll(data, idx, best));
+      const dec = rate(samples, () => decodeChunkAll(best, idx));
+      const rng = rate(samples, () => decodeChunkRangeAll(best, idx, buf));
+      let bytes = 0;
+      let used = 0;
+      for (const i of idx) {
+        bytes += best[i]!.length;
+        if (chunkEncoding(best[i]!) === ENC_DOD) used++;
+      }
+      console.log(
+        line(bestWidths, [
+          kind,
+          String(idx.length),
+          `${((100 * used) / idx.length).toFixed(0)}%`,
+          (bytes / samples).toFixed(3),
+          `${((100 * bytes) / xorBytes.get(kind)!).toFixed(0)}%`,
+          fmtRate(enc),
+          fmtRate(dec),
+          fmtRate(rng),
         ]),
       );
     }

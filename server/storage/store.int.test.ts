@@ -220,9 +220,23 @@ describe.each(backends)("series store on $name", (backend) => {
     const before = asPlain(await store.select(all(), 0, T0 + 10 * H));
     // Only windows before now's window by default; `all` merges the open one too.
     now = T0 + 2 * H + 10;
-    await store.compact();
+    const first = await store.compact();
+    expect(first).toEqual({ merged: 1, rowsBefore: 4 });
     expect(await rows()).toBe(2);
     expect(asPlain(await store.select(all(), 0, T0 + 10 * H))).toEqual(before);
+    // Compaction converges: a second run finds nothing to do.
+    expect(await store.compact()).toEqual({ merged: 0, rowsBefore: 0 });
+    // A closed window whose values only XOR can hold (a staleness marker) is kept as XOR, once.
+    const st = ls({ __name__: "stale" });
+    const v = new Float64Array(2);
+    v[0] = 1;
+    new BigUint64Array(v.buffer)[1] = 0x7ff0000000000002n;
+    await store.append(batch([{ labels: st, t: [T0 + 1, T0 + 2], v }]));
+    await store.flush();
+    expect((await store.compact()).merged).toBe(1);
+    expect(await store.compact()).toEqual({ merged: 0, rowsBefore: 0 });
+    const got = await store.select([newMatcher("=", "__name__", "stale")], 0, T0 + H);
+    expect(bitsOf(got[0]!.v[1]!)).toBe(0x7ff0000000000002n);
   });
 
   it("removes whole chunk rows past retention and never anything inside the window", async () => {

@@ -1,6 +1,6 @@
 import type { SqlClient } from "@/db/client";
 import { BinaryCopyWriter } from "@/db/copy";
-import { ENC_XOR, encodeBest } from "./chunk/chunk";
+import { ENC_XOR, encodeAtRest } from "./chunk/chunk";
 import { MemSeries, SampleSink, sameBits, type MemChunk } from "./head";
 import { MemPostings } from "./index/postings";
 import { labelsKey, type Label, type Labels } from "./labels/labels";
@@ -567,7 +567,7 @@ export class SeriesStore implements Querier {
             maxT: sink.t[n - 1]!,
             numSamples: n,
             lastV: sink.v[n - 1]!,
-            data: encodeBest(sink.t, sink.v, n),
+            data: encodeAtRest(sink.t, sink.v, n),
           });
           merged++;
         }
