@@ -68,7 +68,8 @@ describe("remote write decoding", () => {
     const req = { timeseries: [{ labels: [{ name: "__name__", value: "x" }], samples: [{ value: 1, timestamp: 1 }] }] };
     const first = decode(req, cache);
     const fake = { ref: 7 } as unknown as import("../storage/head").MemSeries;
-    cache.set(first.uncached[0]!.key, fake);
+    const u = first.uncached[0]!;
+    cache.set(first.raw, u.start, u.end, fake);
     const second = decodeWriteRequest(encodeWriteRequest(req), cache, () => {
       throw new Error("labels must not be decoded again");
     });

@@ -74,7 +74,7 @@ export async function handleRemoteWrite(
     if (decoded.histograms > 0) histogramsDropped.inc(decoded.histograms);
     if (decoded.entries.length > 0) {
       const res = await store.append(decoded);
-      for (const u of decoded.uncached) cache.set(u.key, res.series[u.index]!);
+      for (const u of decoded.uncached) cache.set(decoded.raw, u.start, u.end, res.series[u.index]!);
     }
     if (decoded.metadata.length > 0) await store.putMetadata(decoded.metadata);
     return new Response(null, { status: 204 });

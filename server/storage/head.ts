@@ -48,6 +48,8 @@ export class MemSeries {
   recent: MemChunk[] | null = null;
   /** Created in memory, its row not yet committed. */
   uncommitted = false;
+  /** Removed from the store (retention); holders of this object must look the labels up again. */
+  deleted = false;
   /** Scratch state of the append in progress (see SeriesStore.append). */
   epoch = 0;
   tmpT = 0;

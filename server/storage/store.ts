@@ -235,7 +235,7 @@ export class SeriesStore implements Querier {
 
   /** Whether a cached series object is still live (retention may have removed it). */
   isLive(s: MemSeries): boolean {
-    return this.byRef.get(s.ref) === s;
+    return !s.deleted;
   }
 
   /**
@@ -611,6 +611,7 @@ export class SeriesStore implements Querier {
       if (gone.length > 0) {
         await this.db.query("DELETE FROM series WHERE id = ANY($1::int4[])", [pgArray(gone.map((s) => s.ref))]);
         for (const s of gone) {
+          s.deleted = true;
           this.byKey.delete(s.key);
           this.byRef.delete(s.ref);
           this.postings.delete(s.ref);
