@@ -1,0 +1,15 @@
+import { formatQuery } from "@/server/api/format";
+import { instrumented } from "@/server/http/instrument";
+import { readParams } from "@/server/http/params";
+import { apiRoute, corsPreflight } from "@/server/http/respond";
+import { requireRuntime } from "@/server/runtime/start";
+
+export const dynamic = "force-dynamic";
+
+/** The query pretty-printed, as Prometheus's /api/v1/format_query. */
+export const GET = instrumented(
+  "/api/v1/format_query",
+  apiRoute(async (req) => formatQuery(await requireRuntime(), await readParams(req))),
+);
+export const POST = GET;
+export const OPTIONS = corsPreflight;
