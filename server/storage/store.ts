@@ -1,6 +1,6 @@
 import type { SqlClient } from "@/db/client";
 import { BinaryCopyWriter } from "@/db/copy";
-import { ENC_XOR, encodeAtRest } from "./chunk/chunk";
+import { ENC_XOR, decodeChunk, encodeAtRest } from "./chunk/chunk";
 import { MemSeries, SampleSink, sameBits, type MemChunk } from "./head";
 import { MemPostings } from "./index/postings";
 import { labelsKey, type Label, type Labels } from "./labels/labels";
@@ -476,9 +476,10 @@ export class SeriesStore implements Querier {
     const taken: { s: MemSeries; chunks: MemChunk[] }[] = [];
     const w = new BinaryCopyWriter(1 << 20);
     let rows = 0;
+    const now = this.now();
     for (const s of this.byRef.values()) {
       if (s.uncommitted || !s.hasUnflushed()) continue;
-      const chunks = s.takeUnflushed();
+      const chunks = s.takeUnflushed().map((c) => (this.isFinal(s, c, now) ? this.atRest(c) : c));
       // Readers keep seeing these from memory until the rows are committed.
       s.recent = s.recent ? s.recent.concat(chunks) : chunks;
       taken.push({ s, chunks });
@@ -506,6 +507,22 @@ export class SeriesStore implements Querier {
     storageMetrics.headFlushes.inc();
     stop();
     return rows;
+  }
+
+  /**
+   * Whether no more samples are expected in a chunk's block window: the series
+   * has moved past it, or the window ended more than FINAL_GRACE_MS ago. Such
+   * chunks are written in the dense at-rest encoding right away, so compaction
+   * does not have to rewrite them. (A late sample still lands, as another piece.)
+   */
+  private isFinal(s: MemSeries, c: MemChunk, now: number): boolean {
+    const windowEnd = (Math.floor(c.minT / this.blockRangeMs) + 1) * this.blockRangeMs;
+    return s.lastT >= windowEnd || now >= windowEnd + FINAL_GRACE_MS;
+  }
+
+  private atRest(c: MemChunk): MemChunk {
+    const d = decodeChunk(c.data);
+    return { ...c, data: encodeAtRest(d.t, d.v, d.t.length) };
   }
 
   /**
@@ -812,6 +829,9 @@ export class SeriesStore implements Querier {
     await this.maintenance;
   }
 }
+
+/** How long after a block window ends its chunks are considered final (ms). */
+const FINAL_GRACE_MS = 30 * 60_000;
 
 const CHUNK_COLUMNS = ["series_id", "min_t", "max_t", "num_samples", "last_value", "data"] as const;
 
