@@ -28,7 +28,7 @@ export default defineConfig({
     url: `http://127.0.0.1:${port}/-/ready`,
     timeout: 120_000,
     reuseExistingServer: false,
-    env: { DATA_DIR: dataDir, NEXT_MANUAL_SIG_HANDLE: "true" },
+    env: { DATA_DIR: dataDir, PORT: String(port), NEXT_MANUAL_SIG_HANDLE: "true" },
     stdout: "pipe",
     stderr: "pipe",
   },

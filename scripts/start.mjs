@@ -12,9 +12,10 @@ if (!fs.existsSync(path.join(root, ".next", "BUILD_ID"))) {
   if (b.status !== 0) process.exit(b.status ?? 1);
 }
 
-const args = [nextBin, "start", "-p", process.env.PORT ?? "9090"];
+const port = process.env.PORT ?? "9090";
+const args = [nextBin, "start", "-p", port];
 if (process.env.HOST) args.push("-H", process.env.HOST);
 // Vigil's runtime handles SIGTERM itself: it stops taking writes and flushes first.
-const child = spawn(process.execPath, args, { cwd: root, stdio: "inherit", env: { ...process.env, NEXT_MANUAL_SIG_HANDLE: "true" } });
+const child = spawn(process.execPath, args, { cwd: root, stdio: "inherit", env: { ...process.env, PORT: port, NEXT_MANUAL_SIG_HANDLE: "true" } });
 for (const sig of ["SIGTERM", "SIGINT", "SIGHUP"]) process.on(sig, () => child.kill(sig));
 child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

@@ -24,6 +24,8 @@ function parseBytes(name: string, s: string): number {
 
 export interface VigilEnv {
   port: number;
+  /** A prometheus.yml; without one, Vigil scrapes its own /metrics every 15 s. */
+  configFile: string | undefined;
   dataDir: string;
   databaseUrl: string | undefined;
   retentionMs: number;
@@ -47,6 +49,7 @@ export interface VigilEnv {
 export function readEnv(env: NodeJS.ProcessEnv = process.env): VigilEnv {
   return {
     port: Number(env.PORT ?? 9090),
+    configFile: env.CONFIG_FILE || undefined,
     dataDir: env.DATA_DIR ?? "./data",
     databaseUrl: env.DATABASE_URL || undefined,
     retentionMs: parseEnvDuration("RETENTION", env.RETENTION ?? "15d"),

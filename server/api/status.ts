@@ -49,6 +49,8 @@ export interface RuntimeInfoInput {
   retentionMs: number;
   /** Unix ms of the last configuration load; startedAt until configuration reloads exist. */
   lastConfigTime?: number;
+  /** Whether the last configuration reload succeeded. */
+  reloadConfigSuccess?: boolean;
 }
 
 /** /api/v1/status/runtimeinfo; Go-specific fields get their nearest Node.js meaning. */
@@ -59,7 +61,7 @@ export function runtimeInfo(i: RuntimeInfoInput): ApiResult {
       CWD: process.cwd(),
       hostname: os.hostname(),
       serverTime: goTimeJSON(i.now),
-      reloadConfigSuccess: true,
+      reloadConfigSuccess: i.reloadConfigSuccess ?? true,
       lastConfigTime: goTimeJSON(i.lastConfigTime ?? i.startedAt),
       corruptionCount: 0,
       // Node has one JavaScript thread; there are no goroutines to count.

@@ -7,6 +7,8 @@ import { singletonMetric } from "../metrics/registry";
 import { SeriesKeyCache } from "../remote/decode";
 import { SeriesStore } from "../storage/store";
 import { Engine } from "../promql";
+import { ScrapeManager } from "../scrape";
+import { readConfig, type LoadedConfig } from "./config";
 
 /** The running server's instances, shared by route handlers through globalThis. */
 export interface Runtime {
@@ -16,6 +18,11 @@ export interface Runtime {
   /** The PromQL engine over the store. */
   engine: Engine;
   remoteWriteCache: SeriesKeyCache;
+  scrape: ScrapeManager;
+  /** The configuration in force (CONFIG_FILE or the built-in default). */
+  config: LoadedConfig;
+  /** Re-reads CONFIG_FILE and applies it; on an invalid file throws and keeps the running one. */
+  reloadConfig(): Promise<void>;
   /** Unix ms. */
   startedAt: number;
   stop(): Promise<void>;
@@ -108,6 +115,25 @@ async function boot(r: Registry): Promise<Runtime> {
         },
       }),
   );
+  const selfTarget = `127.0.0.1:${env.port}`;
+  let first: Awaited<ReturnType<typeof readConfig>>;
+  try {
+    first = await readConfig(env.configFile, selfTarget);
+  } catch (err) {
+    await store.close({ flush: false }).catch(() => undefined);
+    await db.close().catch(() => undefined);
+    throw err;
+  }
+  const scrapeAbort = new AbortController();
+  const scrape = new ScrapeManager({
+    appendable: store,
+    onError: (pool, msg) => console.warn(`vigil: scrape pool ${pool}: ${msg}`),
+  });
+  const loaded: LoadedConfig = { config: first.config, file: first.file, loadedAt: Date.now(), lastReloadOk: true };
+  if (env.workers) {
+    scrape.applyConfig(loaded.config);
+    scrape.start(scrapeAbort.signal);
+  }
   let stopping: Promise<void> | null = null;
   const runtime: Runtime = {
     env,
@@ -124,11 +150,28 @@ async function boot(r: Registry): Promise<Runtime> {
       enableBinopFillModifiers: env.experimentalPromQL,
     }),
     remoteWriteCache: new SeriesKeyCache(),
+    scrape,
+    config: loaded,
+    async reloadConfig() {
+      try {
+        const next = await readConfig(env.configFile, selfTarget);
+        if (env.workers) scrape.applyConfig(next.config);
+        loaded.config = next.config;
+        loaded.file = next.file;
+        loaded.loadedAt = Date.now();
+        loaded.lastReloadOk = true;
+      } catch (err) {
+        loaded.lastReloadOk = false;
+        throw err;
+      }
+    },
     startedAt: t0,
     stop() {
       stopping ??= (async () => {
         r.stopping = true;
         for (const t of timers) clearInterval(t);
+        scrapeAbort.abort();
+        await scrape.stop().catch(() => undefined);
         try {
           await store.close({ flush: true });
         } finally {
@@ -162,6 +205,12 @@ function installSignalHandlers(rt: Runtime): void {
   };
   process.once("SIGTERM", onSignal);
   process.once("SIGINT", onSignal);
+  process.on("SIGHUP", () => {
+    rt.reloadConfig().then(
+      () => console.log("vigil: configuration reloaded"),
+      (err: unknown) => console.error(`vigil: configuration reload failed, keeping the running one: ${(err as Error).message}`),
+    );
+  });
 }
 
 /** Starts the runtime without waiting; a failed start-up ends the process (nothing can work without storage). */

@@ -10,7 +10,7 @@ export const GET = instrumented(
   "/api/v1/status/runtimeinfo",
   apiRoute(async () => {
     const rt = await requireRuntime();
-    return runtimeInfo({ startedAt: rt.startedAt, now: Date.now(), retentionMs: rt.env.retentionMs });
+    return runtimeInfo({ startedAt: rt.startedAt, now: Date.now(), retentionMs: rt.env.retentionMs, lastConfigTime: rt.config.loadedAt, reloadConfigSuccess: rt.config.lastReloadOk });
   }),
 );
 export const OPTIONS = corsPreflight;
