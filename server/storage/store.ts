@@ -1,6 +1,6 @@
 import type { SqlClient } from "@/db/client";
 import { BinaryCopyWriter } from "@/db/copy";
-import { ENC_XOR, decodeChunk, encodeAtRest } from "./chunk/chunk";
+import { ENC_XOR, decodeChunk, decodeChunkRange, encodeAtRest } from "./chunk/chunk";
 import { MemSeries, SampleSink, sameBits, type MemChunk } from "./head";
 import { MemPostings } from "./index/postings";
 import { labelsKey, type Label, type Labels } from "./labels/labels";
@@ -673,28 +673,47 @@ export class SeriesStore implements Querier {
     }
     const fromDb = new Map<number, MemChunk[]>();
     if (dbRefs.length > 0) {
-      const rows = await this.db.query<{ series_id: number; min_t: number; max_t: number; data: Uint8Array }>(
-        `SELECT series_id, min_t, max_t, data FROM chunks
+      const rows = await this.db.query<{ series_id: number; min_t: number; max_t: number; num_samples: number; data: Uint8Array }>(
+        `SELECT series_id, min_t, max_t, num_samples, data FROM chunks
          WHERE series_id = ANY($1::int4[]) AND min_t <= $2 AND max_t >= $3 ORDER BY series_id, min_t`,
         [pgArray(dbRefs), maxtMs, mintMs],
       );
       for (const r of rows) {
         let l = fromDb.get(r.series_id);
         if (!l) fromDb.set(r.series_id, (l = []));
-        l.push({ minT: r.min_t, maxT: r.max_t, numSamples: 0, lastV: 0, data: r.data });
+        l.push({ minT: r.min_t, maxT: r.max_t, numSamples: r.num_samples, lastV: 0, data: r.data });
       }
     }
-    const out: SeriesSamples[] = [];
+    // Decode every series into one pair of arrays (sized by the chunks' sample
+    // counts, an upper bound) and hand out views: one allocation per query
+    // instead of growable buffers per series.
+    const plan: { s: MemSeries; chunks: MemChunk[] }[] = [];
+    let bound = 0;
     for (const s of selected) {
       const a = fromDb.get(s.ref);
       const b = mem.get(s.ref);
       if (!a && !b) continue;
       const chunks = a && b ? a.concat(b).sort((x, y) => x.minT - y.minT) : (a ?? b)!;
-      const sink = new SampleSink(64);
-      for (const c of chunks) sink.addChunk(c.data, mintMs, maxtMs);
-      if (sink.length === 0) continue;
-      const { t, v } = sink.finish();
-      out.push({ labels: s.labels, t, v });
+      for (const c of chunks) bound += c.numSamples;
+      plan.push({ s, chunks });
+    }
+    const sink = new SampleSink(Math.max(1, bound));
+    const spans = new Int32Array(plan.length * 2);
+    for (let i = 0; i < plan.length; i++) {
+      const start = sink.length;
+      for (const c of plan[i]!.chunks) {
+        // Skip samples already taken from an overlapping copy of the same data.
+        const from = sink.length > start ? Math.max(mintMs, sink.t[sink.length - 1]! + 1) : mintMs;
+        decodeChunkRange(c.data, from, maxtMs, sink);
+      }
+      spans[2 * i] = start;
+      spans[2 * i + 1] = sink.length;
+    }
+    const out: SeriesSamples[] = [];
+    for (let i = 0; i < plan.length; i++) {
+      const start = spans[2 * i]!;
+      const end = spans[2 * i + 1]!;
+      if (end > start) out.push({ labels: plan[i]!.s.labels, t: sink.t.subarray(start, end), v: sink.v.subarray(start, end) });
     }
     return out;
   }
