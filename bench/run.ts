@@ -1,13 +1,17 @@
 /**
  * `npm run bench`: every benchmark, printing figures and ratios.
- * BENCH=name1,name2 selects some (xor-chunk, remote-write).
+ * BENCH=name1,name2 selects some (xor-chunk, exposition-parser, remote-write, scrape).
  */
+import { benchExpositionParser } from "../server/scrape/exposition-parser.bench";
+import { benchScrape } from "../server/scrape/scrape.bench";
 import { benchRemoteWrite } from "./remote-write";
 import { benchXorChunk } from "./xor-chunk";
 
-const all: Record<string, () => Promise<void>> = {
+const all: Record<string, () => Promise<void> | void> = {
   "xor-chunk": benchXorChunk,
+  "exposition-parser": benchExpositionParser,
   "remote-write": benchRemoteWrite,
+  scrape: benchScrape,
 };
 
 const wanted = process.env.BENCH?.split(",") ?? Object.keys(all);
