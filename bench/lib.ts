@@ -2,81 +2,67 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 
-/** CPU seconds (user + system) of a process and all its descendants, from /proc. */
-export function processTreeCpuSeconds(rootPid: number): number {
+interface ProcInfo {
+  ppid: number;
+  comm: string;
+  /** user + system CPU seconds */
+  cpu: number;
+  /** resident bytes */
+  rss: number;
+}
+
+/** Every process on the machine, from /proc. */
+function readProcs(): Map<number, ProcInfo> {
   const ticks = Number(execFileSync("getconf", ["CLK_TCK"]).toString().trim()) || 100;
-  const children = new Map<number, number[]>();
-  const cpu = new Map<number, number>();
+  const out = new Map<number, ProcInfo>();
   for (const d of fs.readdirSync("/proc")) {
     if (!/^\d+$/.test(d)) continue;
     try {
       const stat = fs.readFileSync(`/proc/${d}/stat`, "utf8");
       const rest = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      const ppid = Number(rest[1]);
-      const utime = Number(rest[11]);
-      const stime = Number(rest[12]);
-      cpu.set(Number(d), (utime + stime) / ticks);
-      const l = children.get(ppid) ?? [];
-      l.push(Number(d));
-      children.set(ppid, l);
+      const status = fs.readFileSync(`/proc/${d}/status`, "utf8");
+      out.set(Number(d), {
+        ppid: Number(rest[1]),
+        comm: stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")")),
+        cpu: (Number(rest[11]) + Number(rest[12])) / ticks,
+        rss: Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024,
+      });
     } catch {
-      // process went away
+      // the process went away
     }
   }
+  return out;
+}
+
+/** Sums a field over a process and all its descendants. */
+function sumTree(rootPid: number, field: "cpu" | "rss"): number {
+  const procs = readProcs();
+  const children = new Map<number, number[]>();
+  for (const [pid, p] of procs) children.set(p.ppid, [...(children.get(p.ppid) ?? []), pid]);
   let total = 0;
   const stack = [rootPid];
   while (stack.length > 0) {
     const p = stack.pop()!;
-    total += cpu.get(p) ?? 0;
+    total += procs.get(p)?.[field] ?? 0;
     stack.push(...(children.get(p) ?? []));
   }
   return total;
 }
 
-/** CPU seconds of every process whose command name is `name` (e.g. all PostgreSQL backends). */
-export function commandCpuSeconds(name: string): number {
-  const ticks = Number(execFileSync("getconf", ["CLK_TCK"]).toString().trim()) || 100;
-  let total = 0;
-  for (const d of fs.readdirSync("/proc")) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const stat = fs.readFileSync(`/proc/${d}/stat`, "utf8");
-      const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
-      if (comm !== name && !comm.startsWith(name)) continue;
-      const rest = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      total += (Number(rest[11]) + Number(rest[12])) / ticks;
-    } catch {
-      // gone
-    }
-  }
-  return total;
+/** CPU seconds (user + system) of a process and all its descendants. */
+export function processTreeCpuSeconds(rootPid: number): number {
+  return sumTree(rootPid, "cpu");
 }
 
 /** Resident set size in bytes of a process and its descendants. */
 export function processTreeRssBytes(rootPid: number): number {
-  const children = new Map<number, number[]>();
-  const rss = new Map<number, number>();
-  for (const d of fs.readdirSync("/proc")) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const status = fs.readFileSync(`/proc/${d}/status`, "utf8");
-      const ppid = Number(/PPid:\s+(\d+)/.exec(status)?.[1]);
-      const kb = Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0);
-      rss.set(Number(d), kb * 1024);
-      const l = children.get(ppid) ?? [];
-      l.push(Number(d));
-      children.set(ppid, l);
-    } catch {
-      // gone
-    }
-  }
+  return sumTree(rootPid, "rss");
+}
+
+/** CPU seconds of every process whose command name starts with `name` (e.g. all PostgreSQL backends). */
+export function commandCpuSeconds(name: string): number {
   let total = 0;
-  const stack = [rootPid];
-  while (stack.length > 0) {
-    const p = stack.pop()!;
-    total += rss.get(p) ?? 0;
-    stack.push(...(children.get(p) ?? []));
-  }
+  for (const p of readProcs().values()) if (p.comm.startsWith(name)) total += p.cpu;
   return total;
 }
 
