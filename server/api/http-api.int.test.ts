@@ -190,7 +190,11 @@ describe("Grafana's request shapes against Vigil", () => {
     expect(await get("/api/v1/query_exemplars?query=up")).toEqual({ status: "success", data: [] });
     expect(await get(`/api/v1/format_query?query=${encodeURIComponent("sum(up)by(job)")}`)).toEqual({ status: "success", data: "sum by (job) (up)" });
     expect((await get("/api/v1/parse_query?query=up")).data.type).toBe("vectorSelector");
-    expect(await get("/api/v1/status/config")).toEqual({ status: "success", data: { yaml: "" } });
+    // Without CONFIG_FILE: the built-in configuration that scrapes Vigil itself.
+    const cfg = (await get("/api/v1/status/config")) as { status: string; data: { yaml: string } };
+    expect(cfg.status).toBe("success");
+    expect(cfg.data.yaml).toMatch(/^global:\n  scrape_interval: 15s\n/);
+    expect(cfg.data.yaml).toContain("- job_name: vigil\n");
     const flags = await get("/api/v1/status/flags");
     expect(flags.data["query.lookback-delta"]).toBe("5m");
     const rt = await get("/api/v1/status/runtimeinfo");
