@@ -5,7 +5,7 @@ import nextTs from "eslint-config-next/typescript";
 export default defineConfig([
   ...nextVitals,
   ...nextTs,
-  globalIgnores([".next/**", "node_modules/**", "data/**", "migrations/**", "test-results/**", "playwright-report/**", "next-env.d.ts"]),
+  globalIgnores([".next/**", ".tmp/**", "node_modules/**", "data/**", "migrations/**", "test-results/**", "playwright-report/**", "next-env.d.ts"]),
   {
     // Browser code may see server types, never server code (STYLE.md convention 3).
     files: ["components/**/*.{ts,tsx}"],
