@@ -4,7 +4,7 @@ const port = Number(process.env.E2E_PORT ?? 9391);
 const dataDir = process.env.E2E_DATA_DIR ?? ".tmp/e2e-data";
 
 /**
- * E2E tests run against the production build (`next build` first; `next start` here)
+ * E2E tests run against the production build (`next build` first; served by scripts/server.mjs as `npm start` does)
  * in Debian's Chromium: Playwright cannot download its own browsers on these machines.
  */
 export default defineConfig({
@@ -24,11 +24,11 @@ export default defineConfig({
   },
   projects: [{ name: "chromium", use: { browserName: "chromium" } }],
   webServer: {
-    command: `rm -rf ${dataDir} && node node_modules/next/dist/bin/next start -p ${port} -H 127.0.0.1`,
+    command: `rm -rf ${dataDir} && node scripts/server.mjs`,
     url: `http://127.0.0.1:${port}/-/ready`,
     timeout: 120_000,
     reuseExistingServer: false,
-    env: { DATA_DIR: dataDir, PORT: String(port), NEXT_MANUAL_SIG_HANDLE: "true" },
+    env: { DATA_DIR: dataDir, PORT: String(port), HOST: "127.0.0.1", NODE_ENV: "production" },
     stdout: "pipe",
     stderr: "pipe",
   },

@@ -13,9 +13,12 @@ if (!fs.existsSync(path.join(root, ".next", "BUILD_ID"))) {
 }
 
 const port = process.env.PORT ?? "9090";
-const args = [nextBin, "start", "-p", port];
-if (process.env.HOST) args.push("-H", process.env.HOST);
-// Vigil's runtime handles SIGTERM itself: it stops taking writes and flushes first.
-const child = spawn(process.execPath, args, { cwd: root, stdio: "inherit", env: { ...process.env, PORT: port, NEXT_MANUAL_SIG_HANDLE: "true" } });
+// Vigil's server (Next.js plus a direct remote-write path). Its runtime handles
+// SIGTERM itself: it stops taking writes and flushes first.
+const child = spawn(process.execPath, [path.join(root, "scripts", "server.mjs")], {
+  cwd: root,
+  stdio: "inherit",
+  env: { ...process.env, PORT: port, NODE_ENV: "production" },
+});
 for (const sig of ["SIGTERM", "SIGINT", "SIGHUP"]) process.on(sig, () => child.kill(sig));
 child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

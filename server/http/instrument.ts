@@ -30,3 +30,9 @@ export function instrumented<A extends unknown[]>(
     }
   };
 }
+
+/** Starts timing a request handled outside Next.js; call the result with the status code. */
+export function observeRequest(handler: string, method: string): (code: number) => void {
+  const stop = durations.startTimer({ handler, method });
+  return (code) => stop({ code: String(code) });
+}

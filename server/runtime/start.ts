@@ -1,10 +1,13 @@
 import "server-only";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { Gauge } from "prom-client";
 import { openDatabase, type SqlClient } from "@/db/client";
 import { runMigrations } from "@/db/migrate";
 import { readEnv, type VigilEnv } from "../env";
 import { singletonMetric } from "../metrics/registry";
 import { SeriesKeyCache } from "../remote/decode";
+import { handleRemoteWriteNode } from "../remote/write-handler";
+import { observeRequest } from "../http/instrument";
 import { SeriesStore } from "../storage/store";
 import { Engine } from "../promql";
 import { ScrapeManager } from "../scrape";
@@ -33,6 +36,8 @@ interface Registry {
   runtime?: Runtime;
   ready: boolean;
   stopping: boolean;
+  /** Node-level handlers that scripts/server.mjs calls directly, bypassing Next.js. */
+  nodeHandlers?: { remoteWrite?: (req: IncomingMessage, res: ServerResponse) => Promise<void> };
 }
 
 const KEY = Symbol.for("vigil.runtime");
@@ -182,6 +187,16 @@ async function boot(r: Registry): Promise<Runtime> {
     },
   };
   r.runtime = runtime;
+  r.nodeHandlers = {
+    remoteWrite: async (req, res) => {
+      const stop = observeRequest("/api/v1/write", "POST");
+      await handleRemoteWriteNode(req, res, store, runtime.remoteWriteCache, {
+        maxBodyBytes: env.remoteWriteMaxBodyBytes,
+        maxDecompressedBytes: env.remoteWriteMaxDecompressedBytes,
+      });
+      stop(res.statusCode);
+    },
+  };
   r.ready = true;
   console.log(
     `vigil: storage ready in ${Date.now() - t0} ms (${db.kind === "pglite" ? `PGlite in ${env.dataDir}` : "PostgreSQL"}, ${store.numSeries} series)`,

@@ -36,13 +36,13 @@ export interface RunningServer {
   stop(): Promise<number | null>;
 }
 
-/** Starts the production server (`next start`) on 127.0.0.1 and waits for /-/ready. */
+/** Starts the production server (scripts/server.mjs, as `npm start` does) on 127.0.0.1 and waits for /-/ready. */
 export async function startServer(env: Record<string, string>, timeoutMs = 60_000): Promise<RunningServer> {
   const port = await freePort();
   let out = "";
-  const proc = spawn(process.execPath, [nextBin, "start", "-p", String(port), "-H", "127.0.0.1"], {
+  const proc = spawn(process.execPath, [path.join(root, "scripts", "server.mjs")], {
     cwd: root,
-    env: { ...process.env, PORT: String(port), NEXT_MANUAL_SIG_HANDLE: "true", NEXT_TELEMETRY_DISABLED: "1", ...env },
+    env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   proc.stdout!.on("data", (d) => (out += d));
