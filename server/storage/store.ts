@@ -440,7 +440,13 @@ export class SeriesStore implements Querier {
         await tx.copyIn("series", ["id", "label_ids", "created_ms"], w.finish());
       }
       if (p.samples.length > 0) {
-        await tx.query("INSERT INTO wal (seq, data) VALUES ($1, $2)", [seq, encodeWalRecord(p.samples, p.samples.length)]);
+        // Binary COPY: a bytea parameter would travel hex-encoded (twice the bytes, parsed in WASM on PGlite).
+        const rec = encodeWalRecord(p.samples, p.samples.length);
+        const w = new BinaryCopyWriter(rec.length + 64);
+        w.beginRow(2);
+        w.int8(seq);
+        w.bytea(rec);
+        await tx.copyIn("wal", ["seq", "data"], w.finish());
       }
     });
     if (seq > 0) {
