@@ -1,9 +1,10 @@
 /**
  * `npm run bench`: every benchmark, printing figures and ratios.
- * BENCH=name1,name2 selects some (xor-chunk, exposition-parser, remote-write, scrape).
+ * BENCH=name1,name2 selects some (xor-chunk, exposition-parser, remote-write, promql, scrape).
  */
 import { benchExpositionParser } from "../server/scrape/exposition-parser.bench";
 import { benchScrape } from "../server/scrape/scrape.bench";
+import { benchPromQL } from "./promql";
 import { benchRemoteWrite } from "./remote-write";
 import { benchXorChunk } from "./xor-chunk";
 
@@ -11,6 +12,7 @@ const all: Record<string, () => Promise<void> | void> = {
   "xor-chunk": benchXorChunk,
   "exposition-parser": benchExpositionParser,
   "remote-write": benchRemoteWrite,
+  promql: benchPromQL,
   scrape: benchScrape,
 };
 

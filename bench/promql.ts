@@ -1,0 +1,123 @@
+/**
+ * PromQL range queries over 10,000 series × 1 h at a 15 s step, through the
+ * engine and the real series store (PGlite, data in the head as after a fresh
+ * ingest), beside Prometheus 2.42's medians on this kind of machine (the issue's
+ * figures). Also parse throughput and heap growth per query.
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { openDatabase } from "@/db/client";
+import { runMigrations } from "@/db/migrate";
+import { Engine, parseExpr } from "@/server/promql";
+import { labelsFromRecord, type Labels } from "@/server/storage/labels/labels";
+import { SeriesStore } from "@/server/storage/store";
+import { fmt, machineDescription, median, table } from "./lib";
+
+const STEP = 15_000;
+const CODES = ["200", "201", "204", "301", "302", "400", "404", "429", "500", "503"];
+const LES = ["0.005", "0.01", "0.025", "0.05", "0.1", "0.25", "0.5", "1", "2.5", "+Inf"];
+
+const QUERIES: { name: string; q: string; prometheusMs: number }[] = [
+  { name: "sum by (job) (rate)", q: "sum by (job) (rate(x[5m]))", prometheusMs: 7 },
+  { name: "histogram_quantile", q: "histogram_quantile(0.9, sum by (le) (rate(h_bucket[5m])))", prometheusMs: 343 },
+  { name: "topk(10, rate)", q: "topk(10, rate(x[5m]))", prometheusMs: 38 },
+  { name: "group_left join", q: "rate(x[5m]) * on (instance) group_left (version) build_info", prometheusMs: 35 },
+  { name: "error ratio of two rates", q: 'sum by (job) (rate(x{code=~"5.."}[5m])) / sum by (job) (rate(x[5m]))', prometheusMs: 62 },
+];
+
+async function load(store: SeriesStore, startMs: number, points: number): Promise<number> {
+  const entries: Labels[] = [];
+  const kinds: number[] = [];
+  for (let j = 0; j < 10; j++)
+    for (let i = 0; i < 100; i++)
+      for (const code of CODES) {
+        entries.push(labelsFromRecord({ __name__: "x", job: `job${j}`, instance: `host-${j}-${i}:9100`, code }));
+        kinds.push(0);
+      }
+  for (let i = 0; i < 1000; i++)
+    for (const le of LES) {
+      entries.push(labelsFromRecord({ __name__: "h_bucket", job: "api", instance: `api-${i}:8080`, le }));
+      kinds.push(1);
+    }
+  for (let j = 0; j < 10; j++)
+    for (let i = 0; i < 100; i++) {
+      entries.push(labelsFromRecord({ __name__: "build_info", instance: `host-${j}-${i}:9100`, version: `1.${i % 7}.0` }));
+      kinds.push(2);
+    }
+  const counters = new Float64Array(entries.length);
+  let total = 0;
+  // Append in slices of 20 points so each batch stays small.
+  for (let p0 = 0; p0 < points; p0 += 20) {
+    const p1 = Math.min(points, p0 + 20);
+    const offsets = [0];
+    const t: number[] = [];
+    const v = new Float64Array(entries.length * (p1 - p0));
+    let k = 0;
+    for (let s = 0; s < entries.length; s++) {
+      for (let p = p0; p < p1; p++) {
+        t.push(startMs + p * STEP);
+        if (kinds[s] === 2) v[k++] = 1;
+        else {
+          // Counters: buckets grow with le; x grows by a per-series rate.
+          counters[s] += kinds[s] === 1 ? 1 + (s % 10) * 3 : 1 + (s % 17);
+          v[k++] = counters[s]!;
+        }
+      }
+      offsets.push(t.length);
+    }
+    await store.append({ entries, offsets, t, v });
+    total += t.length;
+  }
+  return total;
+}
+
+export async function benchPromQL(): Promise<void> {
+  console.log(`\n## PromQL range queries: 10,000 series × 1 h at a 15 s step`);
+  console.log(`machine: ${machineDescription()}`);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vigil-bench-promql-"));
+  const db = await openDatabase({ dataDir: dir });
+  try {
+    await runMigrations(db);
+    const end = Math.floor(Date.now() / STEP) * STEP;
+    const start = end - 3600_000;
+    const store = await SeriesStore.open(db);
+    const points = Math.round((end - start + 10 * 60_000) / STEP) + 1;
+    const n = await load(store, start - 10 * 60_000, points);
+    console.log(`data: ${fmt(store.numSeries)} series, ${fmt(n)} samples (x: 10,000; h_bucket: 10,000; build_info: 1,000), in the head`);
+    const engine = new Engine(store, {});
+    const rows: [string, string][] = [];
+    for (const { name, q, prometheusMs } of QUERIES) {
+      const times: number[] = [];
+      let heap = 0;
+      for (let r = 0; r < 6; r++) {
+        globalThis.gc?.();
+        const h0 = process.memoryUsage().heapUsed;
+        const t0 = performance.now();
+        await engine.rangeQuery(q, start, end, STEP);
+        const ms = performance.now() - t0;
+        heap = Math.max(heap, process.memoryUsage().heapUsed - h0);
+        if (r > 0) times.push(ms); // the first run warms the JIT
+      }
+      const m = median(times);
+      rows.push([name, `median ${fmt(m)} ms; Prometheus ${prometheusMs} ms; ratio ${fmt(m / prometheusMs, 1)}× (goal ≤ 3); heap growth ≤ ${fmt(heap / 2 ** 20)} MiB`]);
+    }
+    // Parse throughput over the five queries.
+    const t0 = performance.now();
+    let parsed = 0;
+    while (performance.now() - t0 < 1000) for (const { q } of QUERIES) (parseExpr(q), parsed++);
+    rows.push(["parse throughput", `${fmt(parsed / ((performance.now() - t0) / 1000))} queries/s`]);
+    table(rows);
+    await store.close({ flush: false });
+  } finally {
+    await db.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  benchPromQL().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}
