@@ -681,7 +681,7 @@ export class SeriesStore implements Querier {
     if (dbRefs.length > 0) {
       const rows = await this.db.query<{ series_id: number; min_t: number; max_t: number; num_samples: number; data: Uint8Array }>(
         `SELECT series_id, min_t, max_t, num_samples, data FROM chunks
-         WHERE series_id = ANY($1::int4[]) AND min_t <= $2 AND max_t >= $3 ORDER BY series_id, min_t`,
+         WHERE series_id = ANY($1::int4[]) AND min_t <= $2 AND max_t >= $3`,
         [pgArray(dbRefs), maxtMs, mintMs],
       );
       for (const r of rows) {
@@ -699,7 +699,9 @@ export class SeriesStore implements Querier {
       const a = fromDb.get(s.ref);
       const b = mem.get(s.ref);
       if (!a && !b) continue;
-      const chunks = a && b ? a.concat(b).sort((x, y) => x.minT - y.minT) : (a ?? b)!;
+      // Rows come unordered from the table; a series usually has one or two.
+      const chunks = a && b ? a.concat(b) : (a ?? b)!;
+      if (chunks.length > 1) chunks.sort((x, y) => x.minT - y.minT);
       for (const c of chunks) bound += c.numSamples;
       plan.push({ s, chunks });
     }
