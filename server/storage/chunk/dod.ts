@@ -895,6 +895,9 @@ function varSigned(): number {
   return (varLo & 1) !== 0 ? -a - 1 : a;
 }
 
+/** Scratch for readColumn's residuals (grown on demand, never shrunk). */
+let residuals = new Float64Array(1024);
+
 // Decoder tables, indexed by the next 3 bits of the stream: prefix length and bucket width.
 const tabLen = new Int32Array(8);
 const tabWidth = new Int32Array(8);
@@ -987,6 +990,11 @@ function readColumn(
       out[off + i] = x / div;
     }
   } else {
+    // Three simple passes instead of one loop with per-sample branches on the
+    // column's predictor and mode: read the codes, map them to residuals,
+    // integrate. (Same arithmetic, in the same order.)
+    if (residuals.length < end) residuals = new Float64Array(Math.max(end, residuals.length * 2));
+    const res = residuals;
     for (let i = first; i < end; i++) {
       const w = read32(d, p);
       const s = w >>> 29;
@@ -1002,13 +1010,36 @@ function readColumn(
         u = (read32(d, p + pl) >>> (64 - wd)) * TWO_POW_32 + (read32(d, p + pl + wd - 32) >>> 0);
       }
       p += pl + wd;
+      res[i] = u;
+    }
+    if (mode === MODE_FOR) {
+      for (let i = first; i < end; i++) res[i] = res[i]! * g + base;
+    } else {
       // u & 1 is the parity of any safe integer (ToInt32 keeps the low bits).
-      const r = mode === MODE_FOR ? u * g + base : ((u & 1) !== 0 ? -(u + 1) / 2 : u / 2) * g;
-      if (pred === RAW) x = r;
-      else if (pred === DELTA) x += r;
-      else if (pred === DOD) x += delta += r;
-      else x = (lin += delta) + r;
-      out[off + i] = x / div;
+      for (let i = first; i < end; i++) {
+        const u = res[i]!;
+        res[i] = ((u & 1) !== 0 ? -(u + 1) / 2 : u / 2) * g;
+      }
+    }
+    if (pred === RAW) {
+      for (let i = first; i < end; i++) out[off + i] = res[i]! / div;
+    } else if (pred === DELTA) {
+      for (let i = first; i < end; i++) {
+        x += res[i]!;
+        out[off + i] = x / div;
+      }
+    } else if (pred === DOD) {
+      for (let i = first; i < end; i++) {
+        delta += res[i]!;
+        x += delta;
+        out[off + i] = x / div;
+      }
+    } else {
+      for (let i = first; i < end; i++) {
+        lin += delta;
+        x = lin + res[i]!;
+        out[off + i] = x / div;
+      }
     }
   }
   if (p > bitLength) corrupt("truncated");
