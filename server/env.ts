@@ -1,18 +1,17 @@
 import "server-only";
+import { parseDuration } from "./promql/parser";
 
-/** Prometheus-style duration strings ("15d", "1h30m", "500ms") to milliseconds. */
+/** A Prometheus duration ("15d", "1h30m", "500ms") in an environment variable, in milliseconds. */
 export function parseEnvDuration(name: string, s: string): number {
-  const units: Record<string, number> = { ms: 1, s: 1e3, m: 60e3, h: 3600e3, d: 86400e3, w: 7 * 86400e3, y: 365 * 86400e3 };
-  const re = /(\d+)(ms|s|m|h|d|w|y)/gy;
-  let total = 0;
-  let pos = 0;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(s)) !== null) {
-    total += Number(m[1]) * units[m[2]!]!;
-    pos = re.lastIndex;
+  let ms: number;
+  try {
+    ms = parseDuration(s);
+  } catch (err) {
+    throw new Error(`${name}: ${(err as Error).message} (expected e.g. 15d, 12h, 1h30m)`);
   }
-  if (s.length === 0 || pos !== s.length) throw new Error(`${name}: invalid duration ${JSON.stringify(s)} (expected e.g. 15d, 12h, 1h30m)`);
-  return total;
+  // Every setting read this way (retention, intervals, timeouts) needs a positive duration.
+  if (ms <= 0) throw new Error(`${name}: duration must be greater than zero, got ${JSON.stringify(s)}`);
+  return ms;
 }
 
 function parseBytes(name: string, s: string): number {

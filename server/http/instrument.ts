@@ -19,19 +19,19 @@ export function instrumented<A extends unknown[]>(
   fn: (req: Request, ...rest: A) => Promise<Response>,
 ): (req: Request, ...rest: A) => Promise<Response> {
   return async (req, ...rest) => {
-    const stop = durations.startTimer({ handler, method: req.method });
+    const done = observeRequest(handler, req.method);
     let code = 500;
     try {
       const res = await fn(req, ...rest);
       code = res.status;
       return res;
     } finally {
-      stop({ code: String(code) });
+      done(code);
     }
   };
 }
 
-/** Starts timing a request handled outside Next.js; call the result with the status code. */
+/** Starts timing a request (also one served outside Next.js); call the result with the status code. */
 export function observeRequest(handler: string, method: string): (code: number) => void {
   const stop = durations.startTimer({ handler, method });
   return (code) => stop({ code: String(code) });

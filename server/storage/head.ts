@@ -114,16 +114,14 @@ export function toMemChunk(a: XorAppender): MemChunk {
 /** Growable typed sample arrays; Float64Array stores keep NaN payloads intact. */
 export class SampleSink extends XorSampleBuffer {
   /**
-   * Appends the samples of a chunk within [mint, maxt] that are newer than
-   * the last one held. Chunks must come oldest first; overlapping copies of the
-   * same samples (a chunk both in memory and in the table) are skipped.
+   * Appends the samples of a chunk within [mint, maxt] that are newer than the
+   * last one held since index `seriesStart` (where the current series began,
+   * when one sink holds several). Chunks of a series must come oldest first;
+   * overlapping copies of the same samples (a chunk both in memory and in the
+   * table) are skipped.
    */
-  addChunk(data: Uint8Array, mint: number, maxt: number): void {
-    const last = this.length > 0 ? this.t[this.length - 1]! : Number.NEGATIVE_INFINITY;
-    decodeChunkRange(data, Math.max(mint, last + 1), maxt, this);
-  }
-
-  finish(): { t: Float64Array; v: Float64Array } {
-    return { t: this.t.subarray(0, this.length), v: this.v.subarray(0, this.length) };
+  addChunk(data: Uint8Array, mint: number, maxt: number, seriesStart = 0): void {
+    const from = this.length > seriesStart ? Math.max(mint, this.t[this.length - 1]! + 1) : mint;
+    decodeChunkRange(data, from, maxt, this);
   }
 }

@@ -1,9 +1,9 @@
 import type { SqlClient } from "@/db/client";
 import { BinaryCopyWriter } from "@/db/copy";
-import { ENC_XOR, decodeChunk, decodeChunkRange, encodeAtRest } from "./chunk/chunk";
+import { ENC_XOR, decodeChunk, encodeAtRest } from "./chunk/chunk";
 import { MemSeries, SampleSink, sameBits, type MemChunk } from "./head";
 import { MemPostings } from "./index/postings";
-import { labelsKey, type Label, type Labels } from "./labels/labels";
+import { compareStrings, labelsKey, type Label, type Labels } from "./labels/labels";
 import type { Matcher } from "./labels/matcher";
 import { storageMetrics, type RejectReason } from "./metrics";
 import { SampleBuffer, decodeWalRecord, encodeWalRecord } from "./wal-record";
@@ -173,26 +173,24 @@ export class SeriesStore implements Querier {
         if (!l) throw new Error(`series ${r.id} references unknown label id ${id}`);
         ls.push(l);
       }
-      ls.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      ls.sort((a, b) => compareStrings(a.name, b.name));
       this.addSeries(new MemSeries(r.id, ls, labelsKey(ls)));
       if (r.id >= this.nextSeriesRef) this.nextSeriesRef = r.id + 1;
     }
-    const ranges = await this.db.query<{ series_id: number; first_t: number; last_t: number }>(
-      "SELECT series_id, min(min_t) AS first_t, max(max_t) AS last_t FROM chunks GROUP BY series_id",
+    // One pass over the chunk rows: each series' newest row (rows never overlap,
+    // so it holds the newest sample) and its oldest timestamp.
+    const newest = await this.db.query<{ series_id: number; first_t: number; last_t: number; last_value: Uint8Array }>(
+      `SELECT DISTINCT ON (series_id) series_id, max_t AS last_t, last_value,
+              min(min_t) OVER (PARTITION BY series_id) AS first_t
+       FROM chunks ORDER BY series_id, min_t DESC`,
     );
-    for (const r of ranges) {
+    for (const r of newest) {
       const s = this.byRef.get(r.series_id);
       if (!s) continue;
       s.firstT = r.first_t;
       s.lastT = r.last_t;
       s.persistedMaxT = r.last_t;
-    }
-    const lasts = await this.db.query<{ series_id: number; last_value: Uint8Array }>(
-      "SELECT DISTINCT ON (series_id) series_id, last_value FROM chunks ORDER BY series_id, min_t DESC",
-    );
-    for (const r of lasts) {
-      const s = this.byRef.get(r.series_id);
-      if (s) s.lastV = bytesToFloat(r.last_value);
+      s.lastV = bytesToFloat(r.last_value);
     }
     await this.replayWal();
     storageMetrics.headSeries.set(this.byRef.size);
@@ -262,7 +260,6 @@ export class SeriesStore implements Querier {
     // New series of this batch, keyed by label key (one request may repeat a series).
     const fresh = new Map<string, { labels: Labels; tmpT: number; tmpV: number; series?: MemSeries }>();
     const freshKeys: (string | null)[] = new Array(n);
-    let total = 0;
     for (let i = 0; i < n; i++) {
       const e = batch.entries[i]!;
       let s: MemSeries | undefined;
@@ -303,19 +300,18 @@ export class SeriesStore implements Querier {
         }
         if (t > st.tmpT) {
           if (t < minValid) {
-            storageMetrics.samplesRejected.inc({ reason: "out_of_bounds" }, 1);
+            this.reject("out_of_bounds", 1);
             throw new AppendError("out_of_bounds", `out of bounds: sample timestamp ${t} is older than the retention window`);
           }
           st.tmpT = t;
           st.tmpV = v;
-          total++;
         } else if (t === st.tmpT) {
           if (!sameBits(v, st.tmpV)) {
-            storageMetrics.samplesRejected.inc({ reason: "duplicate" }, 1);
+            this.reject("duplicate", 1);
             throw new AppendError("duplicate", "duplicate sample for timestamp");
           }
         } else {
-          storageMetrics.samplesRejected.inc({ reason: "out_of_order" }, 1);
+          this.reject("out_of_order", 1);
           throw new AppendError("out_of_order", "out of order sample");
         }
       }
@@ -363,7 +359,6 @@ export class SeriesStore implements Querier {
       storageMetrics.seriesCreated.inc(created.length);
       storageMetrics.headSeries.set(this.byRef.size);
     }
-    void total;
     return { appended, duplicates, seriesCreated: created.length, series: out };
   }
 
@@ -709,11 +704,7 @@ export class SeriesStore implements Querier {
     const spans = new Int32Array(plan.length * 2);
     for (let i = 0; i < plan.length; i++) {
       const start = sink.length;
-      for (const c of plan[i]!.chunks) {
-        // Skip samples already taken from an overlapping copy of the same data.
-        const from = sink.length > start ? Math.max(mintMs, sink.t[sink.length - 1]! + 1) : mintMs;
-        decodeChunkRange(c.data, from, maxtMs, sink);
-      }
+      for (const c of plan[i]!.chunks) sink.addChunk(c.data, mintMs, maxtMs, start);
       spans[2 * i] = start;
       spans[2 * i + 1] = sink.length;
     }

@@ -60,15 +60,6 @@ export class SampleBuffer implements WalSamples {
     this.v[i] = v;
   }
 
-  /** Copies sample i of another buffer bit-exactly. */
-  pushFrom(src: WalSamples, i: number): void {
-    if (this.length === this.t.length) this.grow(this.length * 2);
-    const j = this.length++;
-    this.refs[j] = src.refs[i]!;
-    this.t[j] = src.t[i]!;
-    this.v[j] = src.v[i]!;
-  }
-
   append(other: SampleBuffer): void {
     if (this.length + other.length > this.t.length) this.grow(Math.max(this.length + other.length, this.t.length * 2));
     this.refs.set(other.refs.subarray(0, other.length), this.length);
