@@ -3,6 +3,8 @@ import type { NextConfig } from "next";
 const nextConfig: NextConfig = {
   // A self-contained server folder for deployments that copy .next/standalone.
   output: "standalone",
+  // NEXT_DIST_DIR lets two builds of one checkout coexist (parallel e2e work); default .next.
+  distDir: process.env.NEXT_DIST_DIR || ".next",
   // PGlite ships WASM and data files that the bundler must not touch; postgres and
   // snappy (a native addon) are plain Node packages loaded at run time.
   serverExternalPackages: ["@electric-sql/pglite", "postgres", "snappy", "prom-client"],

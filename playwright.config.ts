@@ -9,6 +9,7 @@ const dataDir = process.env.E2E_DATA_DIR ?? ".tmp/e2e-data";
  */
 export default defineConfig({
   testDir: "./e2e",
+  outputDir: process.env.E2E_OUTPUT_DIR ?? "test-results",
   forbidOnly: !!process.env.CI,
   retries: process.env.CI ? 1 : 0,
   workers: 1,

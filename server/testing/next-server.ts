@@ -10,7 +10,7 @@ const nextBin = path.join(root, "node_modules", "next", "dist", "bin", "next");
 
 /** Builds the production app once if there is no build yet (tests that need a real server). */
 export function ensureProductionBuild(): void {
-  if (fs.existsSync(path.join(root, ".next", "BUILD_ID"))) return;
+  if (fs.existsSync(path.join(root, process.env.NEXT_DIST_DIR || ".next", "BUILD_ID"))) return;
   const r = spawnSync(process.execPath, [nextBin, "build"], { cwd: root, stdio: "inherit", timeout: 600_000 });
   if (r.status !== 0) throw new Error(`next build failed (${r.status ?? r.signal})`);
 }
