@@ -41,11 +41,21 @@ export function parseYaml(text: string): ParsedYaml {
     prettyErrors: false,
     uniqueKeys: true,
     customTags: (tags) =>
-      tags.filter((t) => {
-        const tag = typeof t === "string" ? t : t.tag;
-        const format = typeof t === "string" ? undefined : t.format;
-        return format !== "TIME" && !tag.endsWith(":timestamp");
-      }),
+      tags
+        .filter((t) => {
+          const tag = typeof t === "string" ? t : t.tag;
+          const format = typeof t === "string" ? undefined : t.format;
+          return format !== "TIME" && !tag.endsWith(":timestamp");
+        })
+        .map((t) => {
+          if (typeof t === "string" || !t.tag.endsWith(":float") || !t.test) return t;
+          // The library's 1.1 float patterns make every digit optional, so
+          // `e500` or `.` would read as NaN; yaml.v2 wants a digit before or
+          // after the point.
+          if (t.format === "EXP") return { ...t, test: /^[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9][0-9_]*)[eE][-+]?[0-9]+$/ };
+          if (t.test.source.includes("inf")) return t;
+          return { ...t, test: /^[-+]?(?:[0-9][0-9_]*\.[0-9_]*|\.[0-9][0-9_]*)$/ };
+        }),
   });
   const pos = (offset: number): Position => {
     const p = lineCounter.linePos(offset);
