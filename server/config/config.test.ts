@@ -223,12 +223,12 @@ scrape_configs:
     const c = load(`
 scrape_configs:
   - job_name: e500
-    static_configs: [{targets: ["a:1"], labels: {dot: ".", exp: "x", plain: e5}}]
+    static_configs: [{targets: ["a:1"], labels: {dot: ., plain: e5}}]
   - job_name: 1e3
 `);
     // yaml.v2 would keep "1e3" as written for a string field; we see the number.
     expect(c.scrapeConfigs.map((s) => s.jobName)).toEqual(["e500", "1000"]);
-    expect(c.scrapeConfigs[0].staticConfigs[0].labels).toMatchObject({ dot: ".", plain: "e5" });
+    expect(labelsToRecord(c.scrapeConfigs[0].staticConfigs[0].labels)).toMatchObject({ dot: ".", plain: "e5" });
   });
 
   it("anchors and merge keys work as in yaml.v2", () => {
