@@ -24,13 +24,13 @@ interface State {
 }
 
 class Boundary extends Component<InnerProps, State> {
-  state: State = { error: null };
+  override state: State = { error: null };
 
   static getDerivedStateFromError(error: Error): State {
     return { error };
   }
 
-  componentDidCatch(error: Error, info: ErrorInfo): void {
+  override componentDidCatch(error: Error, info: ErrorInfo): void {
     // Keep the component stack in the console for whoever debugs it; the user sees the message.
     console.error(error, info.componentStack);
   }
@@ -40,7 +40,7 @@ class Boundary extends Component<InnerProps, State> {
     this.setState({ error: null });
   };
 
-  render() {
+  override render() {
     const { error } = this.state;
     if (!error) return this.props.children;
     return (
