@@ -34,3 +34,28 @@ export function targetsMetadata(scrape: ScrapeManager, p: Params): ApiResult {
 export function scrapePools(scrape: ScrapeManager): ApiResult {
   return { data: scrape.scrapePools() };
 }
+
+/**
+ * /api/v1/targets/relabel_steps (Prometheus 3): `scrapePool` and `labels`, a
+ * JSON object of discovered labels; the pool's relabel_configs applied one
+ * rule at a time, with the labels after each rule and whether the target is
+ * still kept. Error texts are Prometheus's.
+ */
+export function relabelSteps(scrape: ScrapeManager, p: Params): ApiResult {
+  const scrapePool = p.get("scrapePool");
+  if (scrapePool === "") throw new ApiError("bad_data", "no scrapePool parameter provided");
+  const labelsJSON = p.get("labels");
+  if (labelsJSON === "") throw new ApiError("bad_data", "no labels parameter provided");
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(labelsJSON);
+  } catch (err) {
+    throw new ApiError("bad_data", `error parsing labels: ${(err as Error).message}`);
+  }
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed) || Object.values(parsed).some((v) => typeof v !== "string")) {
+    throw new ApiError("bad_data", "error parsing labels: labels must be a JSON object of string values");
+  }
+  const steps = scrape.relabelSteps(scrapePool, parsed as Record<string, string>);
+  if (!steps) throw new ApiError("bad_data", `error retrieving scrape config: scrape pool "${scrapePool}" not found`);
+  return { data: steps };
+}
