@@ -96,3 +96,69 @@ export class BinaryCopyWriter {
     return this.buf.subarray(0, this.pos);
   }
 }
+
+const SIGNATURE = "PGCOPY\n\xff\r\n\0";
+
+/**
+ * Reads a PostgreSQL binary COPY stream (the format BinaryCopyWriter writes) field by field.
+ * Usage: `while (r.nextRow() >= 0) { r.int4(); r.int8(); r.bytea(); … }`; fields must be
+ * read in order and all of them. bytea values are views into the stream, not copies.
+ */
+export class BinaryCopyReader {
+  private readonly view: DataView;
+  private pos: number;
+
+  constructor(private readonly data: Uint8Array) {
+    this.view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+    if (data.length < 19 || Buffer.from(data.buffer, data.byteOffset, 11).toString("latin1") !== SIGNATURE) {
+      throw new Error("binary COPY: bad signature");
+    }
+    const ext = this.view.getInt32(15);
+    this.pos = 19 + ext;
+  }
+
+  /** Starts the next row; returns its field count, or -1 at the trailer. */
+  nextRow(): number {
+    this.need(2);
+    const n = this.view.getInt16(this.pos);
+    this.pos += 2;
+    return n;
+  }
+
+  private need(n: number): void {
+    if (this.pos + n > this.data.length) throw new Error("binary COPY: truncated stream");
+  }
+
+  private field(size: number): number {
+    this.need(4);
+    const len = this.view.getInt32(this.pos);
+    if (len !== size) throw new Error(`binary COPY: field of ${len} bytes where ${size} were expected`);
+    this.pos += 4;
+    this.need(size);
+    const at = this.pos;
+    this.pos += size;
+    return at;
+  }
+
+  int4(): number {
+    return this.view.getInt32(this.field(4));
+  }
+
+  /** int8 as a number (exact below 2^53, which is all the store writes). */
+  int8(): number {
+    const at = this.field(8);
+    return this.view.getInt32(at) * 4294967296 + this.view.getUint32(at + 4);
+  }
+
+  /** A bytea value as a view of the stream. NULL is not accepted. */
+  bytea(): Uint8Array {
+    this.need(4);
+    const len = this.view.getInt32(this.pos);
+    if (len < 0) throw new Error("binary COPY: unexpected NULL");
+    this.pos += 4;
+    this.need(len);
+    const out = this.data.subarray(this.pos, this.pos + len);
+    this.pos += len;
+    return out;
+  }
+}

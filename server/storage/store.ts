@@ -1,5 +1,5 @@
 import type { SqlClient } from "@/db/client";
-import { BinaryCopyWriter } from "@/db/copy";
+import { BinaryCopyReader, BinaryCopyWriter } from "@/db/copy";
 import { ENC_XOR, decodeChunk, encodeAtRest } from "./chunk/chunk";
 import { MemSeries, SampleSink, sameBits, type MemChunk } from "./head";
 import { MemPostings } from "./index/postings";
@@ -674,15 +674,30 @@ export class SeriesStore implements Querier {
     }
     const fromDb = new Map<number, MemChunk[]>();
     if (dbRefs.length > 0) {
-      const rows = await this.db.query<{ series_id: number; min_t: number; max_t: number; num_samples: number; data: Uint8Array }>(
-        `SELECT series_id, min_t, max_t, num_samples, data FROM chunks
-         WHERE series_id = ANY($1::int4[]) AND min_t <= $2 AND max_t >= $3`,
-        [pgArray(dbRefs), maxtMs, mintMs],
-      );
-      for (const r of rows) {
-        let l = fromDb.get(r.series_id);
-        if (!l) fromDb.set(r.series_id, (l = []));
-        l.push({ minT: r.min_t, maxT: r.max_t, numSamples: r.num_samples, lastV: 0, data: r.data });
+      const add = (id: number, minT: number, maxT: number, numSamples: number, data: Uint8Array) => {
+        let l = fromDb.get(id);
+        if (!l) fromDb.set(id, (l = []));
+        l.push({ minT, maxT, numSamples, lastV: 0, data });
+      };
+      if (this.db.copyOut) {
+        // Binary rows: the ids and bounds are integers we format ourselves, so inlining
+        // them as literals is safe (COPY takes no parameters).
+        const hi = Number.isFinite(maxtMs) ? Math.floor(maxtMs) : maxtMs > 0 ? Number.MAX_SAFE_INTEGER : Number.MIN_SAFE_INTEGER;
+        const lo = Number.isFinite(mintMs) ? Math.ceil(mintMs) : mintMs > 0 ? Number.MAX_SAFE_INTEGER : Number.MIN_SAFE_INTEGER;
+        const r = new BinaryCopyReader(
+          await this.db.copyOut(
+            `SELECT series_id, min_t, max_t, num_samples, data FROM chunks
+             WHERE series_id = ANY('${pgArray(dbRefs)}'::int4[]) AND min_t <= ${hi} AND max_t >= ${lo}`,
+          ),
+        );
+        while (r.nextRow() >= 0) add(r.int4(), r.int8(), r.int8(), r.int4(), r.bytea());
+      } else {
+        const rows = await this.db.query<{ series_id: number; min_t: number; max_t: number; num_samples: number; data: Uint8Array }>(
+          `SELECT series_id, min_t, max_t, num_samples, data FROM chunks
+           WHERE series_id = ANY($1::int4[]) AND min_t <= $2 AND max_t >= $3`,
+          [pgArray(dbRefs), maxtMs, mintMs],
+        );
+        for (const r of rows) add(r.series_id, r.min_t, r.max_t, r.num_samples, r.data);
       }
     }
     // Decode every series into one pair of arrays (sized by the chunks' sample
