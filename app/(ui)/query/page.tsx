@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { ErrorBoundary } from "@/components/ui/error-boundary";
 import { QueryPage } from "@/components/query/query-page";
 
-export const metadata: Metadata = { title: "Query · Vigil" };
+export const metadata: Metadata = { title: "Query" };
 
 type SearchParams = Record<string, string | string[] | undefined>;
 
