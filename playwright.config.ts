@@ -1,7 +1,10 @@
 import { defineConfig } from "@playwright/test";
+import { writeE2EConfig } from "./e2e/e2e-config";
 
 const port = Number(process.env.E2E_PORT ?? 9391);
 const dataDir = process.env.E2E_DATA_DIR ?? ".tmp/e2e-data";
+// Vigil scrapes itself and a fake exporter the specs start (e2e/e2e-config.ts).
+const configFile = writeE2EConfig(port);
 
 /**
  * E2E tests run against the production build (`next build` first; served by scripts/server.mjs as `npm start` does)
@@ -29,7 +32,7 @@ export default defineConfig({
     url: `http://127.0.0.1:${port}/-/ready`,
     timeout: 120_000,
     reuseExistingServer: false,
-    env: { DATA_DIR: dataDir, PORT: String(port), HOST: "127.0.0.1", NODE_ENV: "production" },
+    env: { CONFIG_FILE: configFile, DATA_DIR: dataDir, PORT: String(port), HOST: "127.0.0.1", NODE_ENV: "production" },
     stdout: "pipe",
     stderr: "pipe",
   },
