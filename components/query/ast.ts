@@ -173,29 +173,29 @@ export function childrenOf(n: AstNode): AstNode[] {
   }
 }
 
-/** What the node does, in one short line (the tree's label; the full text is shown beside it). */
+/** What kind of node it is, in a few words (shown beside its PromQL text). */
 export function describeNode(n: AstNode): string {
   switch (n.type) {
     case "aggregation":
-      return `${aggregationPrefix(n).trim()}${n.param ? " with parameter" : ""}: aggregate`;
+      return `aggregation: ${aggregationPrefix(n).trim()}`;
     case "binaryExpr":
-      return `${n.op}${binaryModifiers(n)}: binary operation`;
+      return `binary operator: ${n.op}${binaryModifiers(n)}`;
     case "call":
-      return `${n.func.name}(): function returning ${n.func.returnType}`;
+      return `function ${n.func.name}() returning ${n.func.returnType === "vector" ? "an instant vector" : n.func.returnType === "matrix" ? "a range vector" : `a ${n.func.returnType}`}`;
     case "vectorSelector":
-      return `${selectorCore(n)}: instant vector selector`;
+      return "instant vector selector";
     case "matrixSelector":
-      return `${selectorCore(n)}[${formatDuration(n.range)}]: range vector selector`;
+      return `range vector selector over ${formatDuration(n.range)}`;
     case "subquery":
-      return `[${formatDuration(n.range)}:${n.step ? formatDuration(n.step) : ""}]: subquery`;
+      return `subquery over ${formatDuration(n.range)}${n.step ? `, step ${formatDuration(n.step)}` : ""}`;
     case "numberLiteral":
-      return `${formatNumber(n.val)}: number`;
+      return "number";
     case "stringLiteral":
-      return `${quote(n.val)}: string`;
+      return "string";
     case "parenExpr":
-      return "( … ): parentheses";
+      return "parentheses";
     case "unaryExpr":
-      return `${n.op}: unary operation`;
+      return `unary ${n.op}`;
   }
 }
 

@@ -48,8 +48,8 @@ function TreeNode({ node, timeMs, utc }: { node: AstNode; timeMs: number; utc: b
   return (
     <li className={styles.treeNode} data-testid="tree-node" data-node-type={node.type}>
       <div className={styles.treeRow}>
-        <span className={styles.treeKind}>{describeNode(node)}</span>
         <code className={styles.treeExpr}>{text}</code>
+        <span className={styles.treeKind}>{describeNode(node)}</span>
         <button type="button" className={styles.linkButton} onClick={() => setEvaluate((v) => !v)} data-testid="tree-evaluate">
           {evaluate ? "hide result" : "evaluate"}
         </button>

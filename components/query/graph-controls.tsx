@@ -51,18 +51,18 @@ export function TimeInput({ endMs, resolvedEndMs, utc, onChange, label }: { endM
         type="datetime-local"
         step={1}
         className={styles.input}
-        value={endMs === null ? "" : toDateTimeInput(endMs, utc)}
-        placeholder={toDateTimeInput(resolvedEndMs, utc)}
+        // "Now" shows the time of the last execution, so the box is never an empty date mask.
+        value={toDateTimeInput(endMs ?? resolvedEndMs, utc)}
         onChange={(e) => {
           const ms = fromDateTimeInput(e.target.value, utc);
           if (ms !== null) onChange(Math.floor(ms / 1000) * 1000);
         }}
         aria-label={label}
-        title={`${label}${utc ? " (UTC)" : " (local time)"}; empty means now`}
+        title={`${label}${utc ? " (UTC)" : " (local time)"}`}
         data-testid="end-input"
       />
       <button type="button" className={styles.button} onClick={() => onChange(null)} disabled={endMs === null} title="Use the current time" data-testid="end-now">
-        {endMs === null ? "now" : "reset to now"}
+        {endMs === null ? "Now" : "Back to now"}
       </button>
     </>
   );

@@ -8,7 +8,7 @@
 // components/charts/time-series-chart.tsx's job.
 
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import { useCallback, useMemo, useState } from "react";
+import { Fragment, useCallback, useMemo, useState } from "react";
 import { apiFetch, type ApiRequestError } from "@/components/api/use-api-query";
 import type { QueryData, RangeSeries } from "@/components/api/types/query";
 import { TimeSeriesChart } from "@/components/charts/time-series-chart";
@@ -41,7 +41,8 @@ interface Props {
 }
 
 interface RangeResult {
-  /** Per expression, in `exprs` order. */
+  /** The expressions, and their series in the same order. */
+  exprs: string[];
   results: RangeSeries[][];
   warnings: string[];
   infos: string[];
@@ -72,6 +73,7 @@ export function Graph({ exprs, rangeMs, endMs, resolution, stacked, utc, onZoom,
         return r.data.result;
       });
       return {
+        exprs: active,
         results,
         warnings: all.flatMap((r) => r.warnings),
         infos: all.flatMap((r) => r.infos),
@@ -182,18 +184,24 @@ function DrawnGraph({ data, stacked, utc, onZoom, refetching, stale }: { data: R
       {series.length > 0 && (
         <div className={styles.legend} data-testid="legend">
           <div className={styles.legendHint}>Click a series to show only it, Ctrl/⌘-click to toggle it. Drag across the graph to zoom in.</div>
-          {colored.slice(0, LEGEND_LIMIT).map((s: GraphSeries & { color: string }) => (
-            <button
-              type="button"
-              key={s.key}
+          {colored.slice(0, LEGEND_LIMIT).map((s: GraphSeries & { color: string }, i) => (
+            <Fragment key={s.key}>
+              {data.exprs.length > 1 && (i === 0 || colored[i - 1]!.exprIndex !== s.exprIndex) && (
+                <div className={styles.legendGroup}>
+                  #{s.exprIndex + 1} <code>{data.exprs[s.exprIndex]}</code>
+                </div>
+              )}
+              <button
+                type="button"
               className={`${styles.legendItem} ${hidden.has(s.key) ? styles.legendHidden : ""}`}
               onClick={(e) => onLegendClick(s.key, e)}
               data-testid="legend-item"
               aria-pressed={!hidden.has(s.key)}
             >
-              <span className={styles.swatch} style={{ background: s.color }} />
-              {s.name}
-            </button>
+                <span className={styles.swatch} style={{ background: s.color }} />
+                {s.name}
+              </button>
+            </Fragment>
           ))}
           {colored.length > LEGEND_LIMIT && (
             <div className={styles.legendHint}>

@@ -72,9 +72,9 @@ export function QueryPage({ initialSearch }: { initialSearch: string }) {
 
   return (
     <div className={styles.page} data-testid="query-page">
-      <div className={styles.pageHeader}>
+      <div className="page-header" style={{ marginBottom: 0 }}>
         <h1>Query</h1>
-        <div className={styles.pageTools}>
+        <div className={`page-header-extra ${styles.pageTools}`}>
           <label style={{ display: "inline-flex", gap: 6, alignItems: "center", cursor: "pointer" }}>
             <input type="checkbox" checked={utc} onChange={(e) => toggleUtc(e.target.checked)} data-testid="utc-toggle" />
             Show times in UTC
