@@ -11,6 +11,7 @@ import { newMatcher } from "../../storage/labels/matcher";
 import type { Querier, SelectedSeries } from "./querier";
 import type { FPoint, Matrix, QueryValue, Vector } from "./value";
 import { Evaluator, type EvalRange } from "./evaluator";
+import { withStepArena } from "./range-eval";
 import { BadQueryError, QueryExecutionError, StorageError } from "./errors";
 import { dropMetricName, labelsHash } from "./labels";
 import { goPow } from "./binop";
@@ -160,31 +161,34 @@ export class Engine {
         step,
       );
       const r: EvalRange = { start, end, interval: step === 0 ? 1 : step };
-      ev.checkContext(true);
-      const res = ev.eval(expr, r);
-      ev.checkContext(true);
-      let value: QueryValue;
-      const type = exprType(expr);
-      if (!Array.isArray(res)) {
-        value = res.type === "string" ? { type: "string", value: { t: start, v: res.value } } : { type: "matrix", value: cleanupMatrix(ev, res.value) };
-      } else if (step === 0) {
-        if (type === "scalar") value = { type: "scalar", value: { t: start, v: res.length > 0 && res[0].has[0] ? res[0].f[0] : NaN } };
-        else {
-          const vec: Vector = [];
-          for (const s of res) if (s.has[0]) vec.push({ metric: s.metric, t: start, f: s.f[0], dropName: s.dropName });
-          value = { type: "vector", value: cleanupVector(ev, vec) };
+      // Evaluation and the copy of its result run synchronously inside one
+      // step arena, so the step arrays are recycled for the next query.
+      const value = withStepArena((): QueryValue => {
+        ev.checkContext(true);
+        const res = ev.eval(expr, r);
+        ev.checkContext(true);
+        const type = exprType(expr);
+        if (!Array.isArray(res)) {
+          return res.type === "string" ? { type: "string", value: { t: start, v: res.value } } : { type: "matrix", value: cleanupMatrix(ev, res.value) };
+        } else if (step === 0) {
+          if (type === "scalar") return { type: "scalar", value: { t: start, v: res.length > 0 && res[0].has[0] ? res[0].f[0] : NaN } };
+          else {
+            const vec: Vector = [];
+            for (const s of res) if (s.has[0]) vec.push({ metric: s.metric, t: start, f: s.f[0], dropName: s.dropName });
+            return { type: "vector", value: cleanupVector(ev, vec) };
+          }
+        } else {
+          const mat: Matrix = [];
+          for (const s of res) {
+            const floats: FPoint[] = [];
+            for (let i = 0; i < s.has.length; i++) if (s.has[i]) floats.push({ t: start + i * step, f: s.f[i] });
+            if (floats.length > 0 || type === "scalar") mat.push({ metric: type === "scalar" ? [] : s.metric, floats, dropName: s.dropName });
+          }
+          const cleaned = type === "scalar" ? mat.slice(0, 1) : cleanupMatrix(ev, mat);
+          cleaned.sort((a, b) => compareLabels(a.metric, b.metric));
+          return { type: "matrix", value: cleaned };
         }
-      } else {
-        const mat: Matrix = [];
-        for (const s of res) {
-          const floats: FPoint[] = [];
-          for (let i = 0; i < s.has.length; i++) if (s.has[i]) floats.push({ t: start + i * step, f: s.f[i] });
-          if (floats.length > 0 || type === "scalar") mat.push({ metric: type === "scalar" ? [] : s.metric, floats, dropName: s.dropName });
-        }
-        const cleaned = type === "scalar" ? mat.slice(0, 1) : cleanupMatrix(ev, mat);
-        cleaned.sort((a, b) => compareLabels(a.metric, b.metric));
-        value = { type: "matrix", value: cleaned };
-      }
+      });
       return {
         value,
         annotations: { warnings: [...ev.warnings], infos: [...ev.infos] },

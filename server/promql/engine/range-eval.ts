@@ -11,10 +11,10 @@ import { exprType } from "../parser/ast";
 import type { Labels } from "../../storage/labels/labels";
 import type { Vector } from "./value";
 import type { EvalRange, Evaluator, StepContext } from "./evaluator";
-import { labelsHash, dropMetricName } from "./labels";
+import { dropMetricName, getLabel, labelsHash, METRIC_NAME, TYPE_LABEL } from "./labels";
 import type { FnArg, Window } from "./functions";
 import { WINDOW_FUNCTIONS } from "./functions";
-import { counterDrops, extrapolate, nonCounterInfo, PLAIN_EXTRAPOLATED } from "./functions/rate";
+import { counterDrops, extrapolatedRateSteps, nonCounterInfo, PLAIN_EXTRAPOLATED } from "./functions/rate";
 
 /** One output series: value per evaluation step. */
 export interface StepSeries {
@@ -33,23 +33,65 @@ export function numSteps(r: EvalRange): number {
 }
 
 // Step arrays are carved out of larger slabs: allocating thousands of small
-// typed arrays is much slower than taking views of a few big ones.
+// typed arrays is much slower than taking views of a few big ones. The slabs
+// live outside V8's heap, and fresh ones on every query make V8 run full
+// garbage collections for "external memory pressure" (whose cost grows with
+// the whole server's heap), so while the engine runs a query (see
+// withStepArena) slabs come from a pool and go back to it when the query's
+// result has been copied out.
 const SLAB = 1 << 16;
-let fSlab = new Float64Array(0);
-let hasSlab = new Uint8Array(0);
-let slabPos = 0;
+/** Pooled slabs kept at most (each 576 KiB). */
+const MAX_POOLED_SLABS = 64;
+
+interface Slab {
+  f: Float64Array;
+  has: Uint8Array;
+  /** Elements handed out. */
+  used: number;
+}
+
+const slabPool: Slab[] = [];
+/** Slabs handed out during the current withStepArena call (null outside one). */
+let arenaSlabs: Slab[] | null = null;
+let slab: Slab = { f: new Float64Array(0), has: new Uint8Array(0), used: 0 };
+
+function nextSlab(): Slab {
+  const s = (arenaSlabs !== null ? slabPool.pop() : undefined) ?? { f: new Float64Array(SLAB), has: new Uint8Array(SLAB), used: 0 };
+  if (arenaSlabs !== null) arenaSlabs.push(s);
+  return s;
+}
+
+/**
+ * Runs `fn` (a synchronous evaluation) with step arrays taken from pooled
+ * slabs; when it returns, every step array it allocated is recycled. Nothing
+ * allocated inside may be used afterwards: `fn` must copy its result out.
+ */
+export function withStepArena<T>(fn: () => T): T {
+  if (arenaSlabs !== null) return fn();
+  arenaSlabs = [];
+  slab = { f: new Float64Array(0), has: new Uint8Array(0), used: 0 };
+  try {
+    return fn();
+  } finally {
+    for (const s of arenaSlabs) {
+      if (slabPool.length >= MAX_POOLED_SLABS) break;
+      // Step series expect zeroed arrays.
+      s.f.fill(0, 0, s.used);
+      s.has.fill(0, 0, s.used);
+      s.used = 0;
+      slabPool.push(s);
+    }
+    arenaSlabs = null;
+    slab = { f: new Float64Array(0), has: new Uint8Array(0), used: 0 };
+  }
+}
 
 export function newStepSeries(metric: Labels, n: number, dropName = false): StepSeries {
   if (n > SLAB / 4) return { metric, f: new Float64Array(n), has: new Uint8Array(n), dropName };
-  if (slabPos + n > fSlab.length) {
-    fSlab = new Float64Array(SLAB);
-    hasSlab = new Uint8Array(SLAB);
-    slabPos = 0;
-  }
-  const f = fSlab.subarray(slabPos, slabPos + n);
-  const has = hasSlab.subarray(slabPos, slabPos + n);
-  slabPos += n;
-  return { metric, f, has, dropName };
+  if (slab.used + n > slab.f.length) slab = nextSlab();
+  const pos = slab.used;
+  slab.used += n;
+  return { metric, f: slab.f.subarray(pos, pos + n), has: slab.has.subarray(pos, pos + n), dropName };
 }
 
 /** Number of points of a step matrix. */
@@ -264,8 +306,9 @@ export function evalRangeFunction(ev: Evaluator, call: Call, r: EvalRange, matri
 }
 
 /**
- * rate/increase/delta without modifiers: the same computation as the window
- * function, in one tight loop per series.
+ * rate/increase/delta without modifiers: one kernel call per series over all
+ * steps (extrapolatedRateSteps), as Prometheus's rangeEval runs matrix
+ * selector functions series by series.
  */
 function plainExtrapolatedRate(
   ev: Evaluator,
@@ -283,58 +326,42 @@ function plainExtrapolatedRate(
   const delayed = ev.opts.enableDelayedNameRemoval;
   const enh = ev.newStepContext();
   const out: StepMatrix = [];
-  const start = r.start;
-  const interval = r.interval;
-  let scratch = new Int32Array(0);
+  const firstRef = (at ?? r.start) - offset;
+  const refStep = at === null ? r.interval : 0;
+  const stats = new Float64Array(1);
+  // The kernel writes into scratch arrays; a series with points gets its own copy.
+  const scratchF = new Float64Array(n);
+  const scratchHas = new Uint8Array(n);
+  let drops = new Int32Array(0);
+  // The "might not be a counter" check depends only on __name__ and __type__.
+  const checked = new Set<string>();
   for (const s of series) {
     ev.checkContext();
-    const metric = s.dropName ? dropMetricName(s.metric) : s.metric;
-    const t = s.t;
     const f = s.f;
-    const len = t.length;
-    let drops: Int32Array | null = null;
     if (isCounter) {
-      if (scratch.length < len) scratch = new Int32Array(Math.max(len, 2 * scratch.length));
-      drops = counterDrops(f, scratch);
+      if (drops.length < f.length) drops = new Int32Array(Math.max(f.length, 2 * drops.length));
+      counterDrops(f, drops);
     }
-    let outF: Float64Array | null = null;
-    let outHas: Uint8Array | null = null;
-    let outS: StepSeries | null = null;
-    let lo = 0;
-    let hi = 0;
-    let points = 0;
-    let sampled = 0;
-    for (let step = 0; step < n; step++) {
-      const ref = (at ?? start + step * interval) - offset;
-      const mint = ref - range;
-      if (lo > 0 && t[lo - 1] > mint) lo = 0;
-      while (lo < len && t[lo] <= mint) lo++;
-      if (hi < lo) hi = lo;
-      if (hi > 0 && t[hi - 1] > ref) hi = lo;
-      while (hi < len && t[hi] <= ref) hi++;
-      if (hi === lo) continue;
-      sampled += hi - lo;
-      const v = extrapolate(t, f, lo, hi, mint, ref, range, isCounter, isRate, drops);
-      if (v === undefined) continue;
-      if (outS === null) {
-        outS = newStepSeries(delayed ? metric : dropMetricName(metric), n, delayed);
-        outF = outS.f;
-        outHas = outS.has;
+    const sampledBefore = stats[0];
+    const points = extrapolatedRateSteps(s.t, f, isCounter ? drops : null, firstRef, refStep, n, range, isCounter, isRate, scratchF, scratchHas, stats);
+    const metric = s.dropName ? dropMetricName(s.metric) : s.metric;
+    if (isCounter && stats[0] > sampledBefore) {
+      const key = getLabel(metric, METRIC_NAME) + "\xff" + getLabel(metric, TYPE_LABEL);
+      if (!checked.has(key)) {
+        checked.add(key);
+        win.metric = metric;
+        nonCounterInfo(enh, win, call);
       }
-      outF![step] = v;
-      outHas![step] = 1;
-      points++;
     }
-    ev.totalSamples += sampled;
-    if (isCounter && sampled > 0) {
-      win.metric = metric;
-      nonCounterInfo(enh, win, call);
-    }
-    if (outS) {
-      ev.addSamples(points);
-      out.push(outS);
-    }
+    if (points === 0) continue;
+    const outS = newStepSeries(delayed ? metric : dropMetricName(metric), n, delayed);
+    outS.f.set(scratchF);
+    outS.has.set(scratchHas);
+    scratchHas.fill(0);
+    ev.addSamples(points);
+    out.push(outS);
   }
+  ev.totalSamples += stats[0];
   return out;
 }
 

@@ -149,6 +149,83 @@ export const PLAIN_EXTRAPOLATED: Readonly<Record<string, { isCounter: boolean; i
   delta: { isCounter: false, isRate: false },
 };
 
+/**
+ * extrapolatedRate of one series at every step, as Prometheus evaluates a
+ * matrix-selector function series by series: the window (ref - range, ref]
+ * slides forward with two pointers, and each step's value goes straight into
+ * outF/outHas (no per-step call or boxed return value). The step's reference
+ * time is firstRef + step * refStep (refStep is 0 under `@`). `drops` is the
+ * series' counterDrops (null for delta). The arithmetic is extrapolate()'s,
+ * written out here so the loop stays one function. Returns the number of
+ * points written; stats[0] grows by the number of samples the windows held.
+ */
+export function extrapolatedRateSteps(
+  t: Float64Array,
+  f: Float64Array,
+  drops: Int32Array | null,
+  firstRef: number,
+  refStep: number,
+  n: number,
+  rangeMs: number,
+  isCounter: boolean,
+  isRate: boolean,
+  outF: Float64Array,
+  outHas: Uint8Array,
+  stats: Float64Array,
+): number {
+  const len = t.length;
+  const rangeSecs = rangeMs / 1000;
+  let lo = 0;
+  let hi = 0;
+  let points = 0;
+  let sampled = 0;
+  for (let step = 0; step < n; step++) {
+    const ref = firstRef + step * refStep;
+    const mint = ref - rangeMs;
+    // Windows are left-open: (ref - range, ref]. Reference times never
+    // decrease, so both pointers only move forward.
+    while (lo < len && t[lo] <= mint) lo++;
+    if (hi < lo) hi = lo;
+    while (hi < len && t[hi] <= ref) hi++;
+    const count = hi - lo;
+    sampled += count;
+    if (count < 2) continue;
+    const last = hi - 1;
+    const firstT = t[lo];
+    const lastT = t[last];
+    const firstF = f[lo];
+    let res = f[last] - firstF;
+    if (isCounter && (drops === null || drops[last] !== drops[lo])) {
+      let prev = firstF;
+      for (let i = lo + 1; i < hi; i++) {
+        const x = f[i];
+        if (x < prev) res += prev;
+        prev = x;
+      }
+    }
+    let durationToStart = (firstT - mint) / 1000;
+    let durationToEnd = (ref - lastT) / 1000;
+    const sampledInterval = (lastT - firstT) / 1000;
+    const avgBetween = sampledInterval / (count - 1);
+    const threshold = avgBetween * 1.1;
+    if (durationToStart >= threshold) durationToStart = avgBetween / 2;
+    if (isCounter) {
+      // Counters cannot be negative: don't extrapolate past the zero point.
+      let durationToZero = durationToStart;
+      if (res > 0 && firstF >= 0) durationToZero = sampledInterval * (firstF / res);
+      if (durationToZero < durationToStart) durationToStart = durationToZero;
+    }
+    if (durationToEnd >= threshold) durationToEnd = avgBetween / 2;
+    let factor = (sampledInterval + durationToStart + durationToEnd) / sampledInterval;
+    if (isRate) factor /= rangeSecs;
+    outF[step] = res * factor;
+    outHas[step] = 1;
+    points++;
+  }
+  stats[0] += sampled;
+  return points;
+}
+
 export { nonCounterInfo };
 
 export const RATE_FUNCTIONS: Record<string, WindowFunction> = {
