@@ -44,10 +44,8 @@ describe("result serialization", () => {
         value: [
           {
             metric: m,
-            floats: [
-              { t: 0, f: 1 },
-              { t: 15_000, f: -Infinity },
-            ],
+            t: new Float64Array([0, 15_000]),
+            f: new Float64Array([1, -Infinity]),
           },
         ],
       }).json,

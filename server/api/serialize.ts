@@ -65,7 +65,11 @@ export function queryResultJSON(v: QueryValue): RawJSON {
       return new RawJSON("[" + parts.join(",") + "]");
     }
     case "matrix": {
-      const parts = v.value.map((s) => `{"metric":${labelsJSON(s.metric)},"values":[${s.floats.map((p) => point(p.t, p.f)).join(",")}]}`);
+      const parts = v.value.map((s) => {
+        const values: string[] = new Array(s.t.length);
+        for (let i = 0; i < s.t.length; i++) values[i] = point(s.t[i]!, s.f[i]!);
+        return `{"metric":${labelsJSON(s.metric)},"values":[${values.join(",")}]}`;
+      });
       return new RawJSON("[" + parts.join(",") + "]");
     }
   }

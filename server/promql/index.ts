@@ -8,6 +8,8 @@ export type * from "./parser/ast";
 export { Engine, ALL_FEATURES, type EngineOptions, type QueryResult, type QueryStats, type QueryOpts } from "./engine/engine";
 export type { Querier, SelectedSeries } from "./engine/querier";
 export type { FPoint, Sample, Vector, Series, Matrix, Scalar, StringValue, QueryValue } from "./engine/value";
+/** A range-vector series' points as FPoint objects. */
+export { seriesPoints } from "./engine/value";
 /** Typed evaluation errors, mapped to Prometheus's errorType by the HTTP layer. */
 export {
   QueryExecutionError,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Engine, ALL_FEATURES } from "./engine";
 import { BadQueryError, QueryCanceledError, QueryExecutionError, QueryTimeoutError, TooManySamplesError } from "./errors";
-import { isStaleAt, makeStaleNaN } from "./value";
+import { isStaleAt, makeStaleNaN, seriesPoints } from "./value";
 import { MemoryQuerier } from "../promqltest/memory-querier";
 import { PromQLParseError } from "../parser";
 
@@ -23,7 +23,7 @@ describe("Engine", () => {
     expect(v.value).toEqual({ type: "vector", value: [{ metric: [{ name: "__name__", value: "up" }, { name: "job", value: "a" }], t: 600_000, f: 10 }] });
     const m = await engine.instantQuery('up{job="a"}[2m]', 600_000);
     expect(m.value.type).toBe("matrix");
-    if (m.value.type === "matrix") expect(m.value.value[0].floats).toEqual([{ t: 540_000, f: 9 }, { t: 600_000, f: 10 }]);
+    if (m.value.type === "matrix") expect(seriesPoints(m.value.value[0])).toEqual([{ t: 540_000, f: 9 }, { t: 600_000, f: 10 }]);
   });
 
   it("returns range query results sorted by labels", async () => {
@@ -32,7 +32,7 @@ describe("Engine", () => {
     expect(r.value.type).toBe("matrix");
     if (r.value.type !== "matrix") return;
     expect(r.value.value.map((s) => s.metric)).toEqual([[{ name: "job", value: "a" }], [{ name: "job", value: "b" }]]);
-    expect(r.value.value[1].floats).toEqual([
+    expect(seriesPoints(r.value.value[1])).toEqual([
       { t: 0, f: 0 },
       { t: 60_000, f: 4 },
       { t: 120_000, f: 8 },

@@ -9,7 +9,7 @@ import { parseExpr, type ParserOptions } from "../parser/parser";
 import { compareLabels } from "../../storage/labels/labels";
 import { newMatcher } from "../../storage/labels/matcher";
 import type { Querier, SelectedSeries } from "./querier";
-import type { FPoint, Matrix, QueryValue, Vector } from "./value";
+import type { Matrix, QueryValue, Series, Vector } from "./value";
 import { Evaluator, type EvalRange } from "./evaluator";
 import { withStepArena } from "./range-eval";
 import { BadQueryError, QueryExecutionError, StorageError } from "./errors";
@@ -178,11 +178,35 @@ export class Engine {
             return { type: "vector", value: cleanupVector(ev, vec) };
           }
         } else {
+          // Every output point goes into one pair of buffers; each series gets views of them.
+          const counts = new Int32Array(res.length);
+          let total = 0;
+          for (let i = 0; i < res.length; i++) {
+            const has = res[i].has;
+            let c = 0;
+            for (let j = 0; j < has.length; j++) c += has[j];
+            counts[i] = c;
+            total += c;
+          }
+          const tBuf = new Float64Array(total);
+          const fBuf = new Float64Array(total);
           const mat: Matrix = [];
-          for (const s of res) {
-            const floats: FPoint[] = [];
-            for (let i = 0; i < s.has.length; i++) if (s.has[i]) floats.push({ t: start + i * step, f: s.f[i] });
-            if (floats.length > 0 || type === "scalar") mat.push({ metric: type === "scalar" ? [] : s.metric, floats, dropName: s.dropName });
+          let pos = 0;
+          for (let i = 0; i < res.length; i++) {
+            const s = res[i];
+            const c = counts[i];
+            if (c === 0 && type !== "scalar") continue;
+            const t = tBuf.subarray(pos, pos + c);
+            const f = fBuf.subarray(pos, pos + c);
+            let k = 0;
+            for (let j = 0; j < s.has.length; j++) {
+              if (!s.has[j]) continue;
+              t[k] = start + j * step;
+              f[k] = s.f[j];
+              k++;
+            }
+            pos += c;
+            mat.push({ metric: type === "scalar" ? [] : s.metric, t, f, dropName: s.dropName });
           }
           const cleaned = type === "scalar" ? mat.slice(0, 1) : cleanupMatrix(ev, mat);
           cleaned.sort((a, b) => compareLabels(a.metric, b.metric));
@@ -225,11 +249,31 @@ function cleanupMatrix(ev: Evaluator, mat: Matrix): Matrix {
     }
     // Series that only became equal by dropping their names may be merged
     // when their points do not overlap.
-    const ts = new Set(prev.floats.map((p) => p.t));
-    for (const p of s.floats) if (ts.has(p.t)) ev.error("vector cannot contain metrics with the same labelset");
-    prev.floats = [...prev.floats, ...s.floats].sort((a, b) => a.t - b.t);
+    const merged = mergePoints(prev, s);
+    if (merged === null) ev.error("vector cannot contain metrics with the same labelset");
+    prev.t = merged.t;
+    prev.f = merged.f;
   }
   return out;
+}
+
+/** The points of two series in time order, or null when both have a point at the same time. */
+function mergePoints(a: Series, b: Series): { t: Float64Array; f: Float64Array } | null {
+  const n = a.t.length + b.t.length;
+  const t = new Float64Array(n);
+  const f = new Float64Array(n);
+  let i = 0;
+  let j = 0;
+  for (let k = 0; k < n; k++) {
+    if (j >= b.t.length || (i < a.t.length && a.t[i] < b.t[j])) {
+      t[k] = a.t[i];
+      f[k] = a.f[i++];
+    } else if (i >= a.t.length || b.t[j] < a.t[i]) {
+      t[k] = b.t[j];
+      f[k] = b.f[j++];
+    } else return null;
+  }
+  return { t, f };
 }
 
 // ---------------------------------------------------------------------------

@@ -20,7 +20,7 @@ import { exprType } from "../parser/ast";
 import { positionToLineCol } from "../parser/errors";
 import { compareStrings, type Labels } from "../../storage/labels/labels";
 import type { SelectedSeries } from "./querier";
-import { isStaleAt, type FPoint, type Matrix, type Vector } from "./value";
+import { isStaleAt, type Matrix, type Vector } from "./value";
 import { QueryCanceledError, QueryExecutionError, QueryTimeoutError, TooManySamplesError } from "./errors";
 import { dropMetricName, labelsHash } from "./labels";
 import { evalBinary } from "./binop";
@@ -348,13 +348,13 @@ export class Evaluator {
     const ref = (this.atTime(vs) ?? r.start) - vs.offset;
     const out: Matrix = [];
     for (const s of this.prepareSelectorSeries(vs)) {
-      const floats: FPoint[] = [];
-      for (let i = 0; i < s.t.length; i++) {
-        if (s.t[i] > ref - ms.range && s.t[i] <= ref) floats.push({ t: s.t[i], f: s.f[i] });
-      }
-      if (floats.length > 0) {
-        this.addSamples(floats.length);
-        out.push({ metric: s.metric, floats });
+      let lo = 0;
+      while (lo < s.t.length && s.t[lo] <= ref - ms.range) lo++;
+      let hi = lo;
+      while (hi < s.t.length && s.t[hi] <= ref) hi++;
+      if (hi > lo) {
+        this.addSamples(hi - lo);
+        out.push({ metric: s.metric, t: s.t.slice(lo, hi), f: s.f.slice(lo, hi) });
       }
     }
     return out;
@@ -397,11 +397,7 @@ export class Evaluator {
   private evalSubqueryRaw(sq: SubqueryExpr, r: EvalRange): Matrix {
     return this.evalSubquerySeries(sq, r)
       .filter((s) => s.t.length > 0)
-      .map((s) => {
-        const floats: FPoint[] = [];
-        for (let i = 0; i < s.t.length; i++) floats.push({ t: s.t[i], f: s.f[i] });
-        return { metric: s.dropName ? dropMetricName(s.metric) : s.metric, floats };
-      });
+      .map((s) => ({ metric: s.dropName ? dropMetricName(s.metric) : s.metric, t: s.t, f: s.f }));
   }
 
   /** Materializes the series a range function iterates over (matrix selector or subquery). */

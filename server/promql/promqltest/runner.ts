@@ -9,7 +9,7 @@ import { parseExpr, ALL_EXPERIMENTAL } from "../parser/parser";
 import { exprToString } from "../parser/printer";
 import { walk, type Expr, type SubqueryExpr } from "../parser/ast";
 import { compareLabels, formatSeries, labelsKey, type Labels } from "../../storage/labels/labels";
-import { isStaleNaN, type Matrix, type QueryValue } from "../engine/value";
+import { isStaleNaN, seriesPoints, type Matrix, type QueryValue, type Series } from "../engine/value";
 import { MemoryQuerier } from "./memory-querier";
 import { loadSamples, parseScript, type EvalCmd, type Expectation, type SeqValue } from "./script";
 import { almostEqual } from "../engine/functions/histogram";
@@ -103,6 +103,12 @@ function expectedKey(ls: Labels): string {
   return labelsKey(ls);
 }
 
+function pointsString(s: Series): string {
+  return seriesPoints(s)
+    .map((p) => `${p.f}@${p.t}`)
+    .join(" ");
+}
+
 function describeValue(v: QueryValue): string {
   switch (v.type) {
     case "scalar":
@@ -112,7 +118,7 @@ function describeValue(v: QueryValue): string {
     case "vector":
       return v.value.map((s) => `${formatSeries(s.metric)} ${s.f}`).join(", ") || "empty vector";
     case "matrix":
-      return v.value.map((s) => `${formatSeries(s.metric)} [${s.floats.map((p) => `${p.f}@${p.t}`).join(" ")}]`).join(", ") || "empty matrix";
+      return v.value.map((s) => `${formatSeries(s.metric)} [${pointsString(s)}]`).join(", ") || "empty matrix";
   }
 }
 
@@ -126,7 +132,7 @@ function compareMatrix(cmd: EvalCmd, mat: Matrix, start: number, end: number, st
   for (const s of mat) {
     const k = expectedKey(s.metric);
     const exp = expected.get(k);
-    if (!exp) return `unexpected metric ${formatSeries(s.metric)} in result, has ${s.floats.map((p) => `${p.f}@${p.t}`).join(" ")}`;
+    if (!exp) return `unexpected metric ${formatSeries(s.metric)} in result, has ${pointsString(s)}`;
     seen.add(k);
     const ef: { t: number; f: number }[] = [];
     for (let i = 0; i < exp.length; i++) {
@@ -136,12 +142,12 @@ function compareMatrix(cmd: EvalCmd, mat: Matrix, start: number, end: number, st
       if (e.kind === "float") ef.push({ t, f: e.v });
       else if (e.kind === "histogram") return "histogram expected";
     }
-    if (ef.length !== s.floats.length) {
-      return `expected ${ef.length} float points for ${formatSeries(s.metric)}, but got ${s.floats.map((p) => `${p.f}@${p.t}`).join(" ")}`;
+    if (ef.length !== s.t.length) {
+      return `expected ${ef.length} float points for ${formatSeries(s.metric)}, but got ${pointsString(s)}`;
     }
     for (let i = 0; i < ef.length; i++) {
-      if (ef[i].t !== s.floats[i].t) return `expected timestamp ${ef[i].t} at index ${i} for ${formatSeries(s.metric)}, got ${s.floats[i].t}`;
-      if (!floatsEqual(s.floats[i].f, ef[i].f)) return `expected ${ef[i].f} at index ${i} for ${formatSeries(s.metric)}, got ${s.floats[i].f}`;
+      if (ef[i].t !== s.t[i]) return `expected timestamp ${ef[i].t} at index ${i} for ${formatSeries(s.metric)}, got ${s.t[i]}`;
+      if (!floatsEqual(s.f[i], ef[i].f)) return `expected ${ef[i].f} at index ${i} for ${formatSeries(s.metric)}, got ${s.f[i]}`;
     }
   }
   for (const e of cmd.expected) if (!seen.has(expectedKey(e.labels))) return `expected metric ${formatSeries(e.labels)} not found`;
@@ -237,8 +243,8 @@ export class TestRunner {
     for (let i = 1; i < mat.length; i++) if (compareLabels(mat[i - 1].metric, mat[i].metric) > 0) return "range-mode matrix not sorted";
     const vec = [];
     for (const s of mat) {
-      const p = s.floats.find((x) => x.t === t);
-      if (p) vec.push({ metric: s.metric, t, f: p.f });
+      const i = s.t.indexOf(t);
+      if (i >= 0) vec.push({ metric: s.metric, t, f: s.f[i] });
     }
     let cmp: string | null;
     if (res.value.type === "scalar") {
