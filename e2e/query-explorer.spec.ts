@@ -34,7 +34,8 @@ test("typing with autocomplete, running the query and seeing rows", async ({ pag
 
 test("graph tab draws a chart, drag-to-zoom narrows the range in the URL, and the URL restores the view", async ({ page, context }) => {
   const q = new QueryPageObject(page);
-  await page.goto("/query?g0.expr=up&g0.tab=table&g0.range_input=10m");
+  // A one-minute window: the server has scraped itself for about that long, so the zoomed part has data.
+  await page.goto("/query?g0.expr=up&g0.tab=table&g0.range_input=1m");
   await expect(q.panel().getByTestId("result-row").first()).toBeVisible();
   await q.panel().getByTestId("tab-graph").click();
   const box = q.panel().getByTestId("chart-box");
@@ -46,18 +47,18 @@ test("graph tab draws a chart, drag-to-zoom narrows the range in the URL, and th
   expect(await canvasHasSeriesColor(page)).toBe(true);
   expect(q.params().get("g0.tab")).toBe("graph");
 
-  // Drag across the middle of the plot.
+  // Drag across the recent part of the plot.
   const rect = (await box.locator("canvas").boundingBox())!;
   const y = rect.y + rect.height / 2;
-  await page.mouse.move(rect.x + rect.width * 0.35, y);
+  await page.mouse.move(rect.x + rect.width * 0.55, y);
   await page.mouse.down();
-  await page.mouse.move(rect.x + rect.width * 0.5, y, { steps: 5 });
-  await page.mouse.move(rect.x + rect.width * 0.65, y, { steps: 5 });
+  await page.mouse.move(rect.x + rect.width * 0.75, y, { steps: 5 });
+  await page.mouse.move(rect.x + rect.width * 0.92, y, { steps: 5 });
   await page.mouse.up();
-  await expect.poll(() => q.params().get("g0.range_input")).not.toBe("10m");
+  await expect.poll(() => q.params().get("g0.range_input")).not.toBe("1m");
   const range = q.params().get("g0.range_input")!;
   const end = q.params().get("g0.end_input")!;
-  expect(range).toMatch(/^(\d+m)?(\d+s)?$/);
+  expect(range).toMatch(/^\d+s$/);
   expect(end).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
   await expect(q.panel().getByTestId("range-input")).toHaveValue(range);
 
@@ -93,7 +94,8 @@ test("legend click isolates a series and ctrl-click toggles it back", async ({ p
 test("a bad query shows the parse error with its position", async ({ page }) => {
   const q = new QueryPageObject(page);
   await page.goto("/query");
-  await q.typeExpression("sum(rate(up[5m])");
+  // (Closing brackets are auto-inserted by the editor, so the error is an operator without operand.)
+  await q.typeExpression("rate(up[5m]) + * 2");
   await q.execute();
   const err = q.panel().getByTestId("query-error");
   await expect(err).toBeVisible();
