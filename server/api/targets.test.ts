@@ -17,6 +17,8 @@ const config = loadConfig(
       - source_labels: [host]
         regex: drop-me
         action: drop
+      - target_label: zone
+        replacement: z1
 `,
   "prometheus.yml",
 );
@@ -57,11 +59,18 @@ describe("relabelSteps (/api/v1/targets/relabel_steps)", () => {
             output: { __address__: "a:9100", host: "a", job: "node" },
             keep: true,
           },
+          {
+            rule: { source_labels: [], separator: ";", regex: "(.*)", modulus: 0, target_label: "zone", replacement: "z1", action: "replace" },
+            output: { __address__: "a:9100", host: "a", job: "node", zone: "z1" },
+            keep: true,
+          },
         ],
       });
       const dropped = relabelSteps(m, Params.fromQuery({ scrapePool: "node", labels: JSON.stringify({ __address__: "drop-me:1" }) }));
       expect((dropped.data as { steps: { keep: boolean; output: object }[] }).steps.map((s) => [s.keep, s.output])).toEqual([
         [true, { __address__: "drop-me:1", host: "drop-me" }],
+        [false, {}],
+        // Rules after the dropping one are still listed, as Prometheus 3 does.
         [false, {}],
       ]);
     });

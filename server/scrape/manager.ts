@@ -278,8 +278,12 @@ export class ScrapeManager {
     if (!pool) return null;
     const ls = Array.isArray(discoveredLabels) ? (discoveredLabels as Labels) : labelsFromRecord(discoveredLabels as Record<string, string>);
     const trace = targetRelabelSteps(pool.config, ls);
+    // One step per rule, as Prometheus 3: the trace stops at a dropping rule, and every rule after it reads keep=false with no labels.
     return {
-      steps: trace.steps.map((s) => ({ rule: ruleJSON(s.config), output: s.labels ? labelsToRecord(s.labels) : {}, keep: s.labels !== null })),
+      steps: pool.config.relabelConfigs.map((rule, i) => {
+        const s = trace.steps[i];
+        return { rule: ruleJSON(rule), output: s?.labels ? labelsToRecord(s.labels) : {}, keep: s !== undefined && s.labels !== null };
+      }),
     };
   }
 }
