@@ -837,10 +837,16 @@ function encodeTimestamps(t: Float64Array, n: number): boolean {
 // that it did not read past the real data.
 
 let padScratch = new Uint8Array(4096);
+// A view of padScratch for the hot loops: one unaligned big-endian 32-bit load (plus one
+// byte) per read instead of five byte loads.
+let padView = new DataView(padScratch.buffer);
 
 function padded(data: Uint8Array): Uint8Array {
   const need = data.length + 8;
-  if (padScratch.length < need) padScratch = new Uint8Array(Math.max(need, padScratch.length * 2));
+  if (padScratch.length < need) {
+    padScratch = new Uint8Array(Math.max(need, padScratch.length * 2));
+    padView = new DataView(padScratch.buffer);
+  }
   const d = padScratch;
   d.set(data);
   d.fill(0, data.length, need);
@@ -897,14 +903,17 @@ function varSigned(): number {
 
 /** Scratch for readColumn's residuals (grown on demand, never shrunk). */
 let residuals = new Float64Array(1024);
+/** Scratch for decodeDodRange's timestamps (grown on demand, never shrunk). */
+let tScratch = new Float64Array(1024);
 
 // Decoder tables, indexed by the next 3 bits of the stream: prefix length and bucket width.
 const tabLen = new Int32Array(8);
 const tabWidth = new Int32Array(8);
 
 /**
- * Decodes a column of n integers at bit `p`, writing x_i / div to out[off + i] for
- * i < min(limit, n) and reading no further. Returns the bit position after the last bit read.
+ * Decodes a column of n integers at bit `p`, writing x_i / div to out[off + i - skip] for
+ * skip <= i < min(limit, n) and reading no further. Returns the bit position after the last
+ * bit read. `d` must be padScratch (the hot loop reads it through padView).
  */
 function readColumn(
   d: Uint8Array,
@@ -915,7 +924,10 @@ function readColumn(
   out: Float64Array,
   off: number,
   div: number,
+  skip = 0,
 ): number {
+  // Writes go to out[o + i]; samples before `skip` are decoded but not written.
+  const o = off - skip;
   const desc = read32(d, p) >>> 24;
   p += 8;
   const pred = desc >>> 6;
@@ -928,13 +940,13 @@ function readColumn(
   if (pred >= DELTA) {
     p = readVarint(d, p);
     x = varSigned();
-    if (limit > 0) out[off] = x / div;
+    if (limit > 0 && skip === 0) out[o] = x / div;
     if (n >= 2 && pred >= DOD) {
       p = readVarint(d, p);
       delta = varSigned();
       if (pred === DOD) {
         x += delta;
-        if (limit > 1) out[off + 1] = x / div;
+        if (limit > 1 && skip <= 1) out[o + 1] = x / div;
       }
     }
   }
@@ -977,17 +989,27 @@ function readColumn(
     }
   }
   const end = limit < n ? limit : n;
+  // Samples from `from` on are written; the ones before only advance the predictor.
+  const from = skip > first ? (skip < end ? skip : end) : first;
   // LINEAR integrates x_0 + i*S in `lin`.
   let lin = x;
   if (buckets === 1 && widths[0] === 0) {
-    // Every residual is the same and takes no bits (on-schedule timestamps, constants).
+    // Every residual is the same and takes no bits (on-schedule timestamps, constants):
+    // closed forms, no per-sample branches.
     const r = mode === MODE_FOR ? base : 0;
-    for (let i = first; i < end; i++) {
-      if (pred === RAW) x = r;
-      else if (pred === DELTA) x += r;
-      else if (pred === DOD) x += delta += r;
-      else x = (lin += delta) + r;
-      out[off + i] = x / div;
+    const k = from - first; // residuals before the first written sample
+    if (pred === RAW) {
+      for (let i = from; i < end; i++) out[o + i] = r / div;
+    } else if (pred === DELTA) {
+      x += k * r;
+      for (let i = from; i < end; i++) out[o + i] = (x += r) / div;
+    } else if (pred === DOD) {
+      // x_i = x_{i-1} + delta_i with delta growing by r per step.
+      for (let i = first; i < from; i++) x += delta += r;
+      for (let i = from; i < end; i++) out[o + i] = (x += delta += r) / div;
+    } else {
+      lin += k * delta;
+      for (let i = from; i < end; i++) out[o + i] = ((lin += delta) + r) / div;
     }
   } else {
     // Three simple passes instead of one loop with per-sample branches on the
@@ -995,22 +1017,38 @@ function readColumn(
     // integrate. (Same arithmetic, in the same order.)
     if (residuals.length < end) residuals = new Float64Array(Math.max(end, residuals.length * 2));
     const res = residuals;
-    for (let i = first; i < end; i++) {
-      const w = read32(d, p);
-      const s = w >>> 29;
-      const pl = tabLen[s]!;
-      const wd = tabWidth[s]!;
-      let u: number;
-      if (pl + wd <= 32 && wd < 32) {
-        // (y >>> 1) >>> (31 - wd) is y >>> (32 - wd), and 0 when wd = 0.
-        u = ((w << pl) >>> 1) >>> (31 - wd);
-      } else if (wd <= 32) {
-        u = read32(d, p + pl) >>> (32 - wd);
-      } else {
-        u = (read32(d, p + pl) >>> (64 - wd)) * TWO_POW_32 + (read32(d, p + pl + wd - 32) >>> 0);
+    const dv = padView;
+    if (buckets === 1 && widths[0]! < 32) {
+      // No prefixes: each residual is the next `wd` bits.
+      const wd = widths[0]!;
+      const sh = 31 - wd;
+      for (let i = first; i < end; i++) {
+        const b = p >>> 3;
+        const bo = p & 7;
+        const w = (dv.getInt32(b) << bo) | (d[b + 4]! >>> (8 - bo));
+        res[i] = (w >>> 1) >>> sh;
+        p += wd;
       }
-      p += pl + wd;
-      res[i] = u;
+    } else {
+      for (let i = first; i < end; i++) {
+        const b = p >>> 3;
+        const bo = p & 7;
+        const w = (dv.getInt32(b) << bo) | (d[b + 4]! >>> (8 - bo));
+        const s = w >>> 29;
+        const pl = tabLen[s]!;
+        const wd = tabWidth[s]!;
+        let u: number;
+        if (pl + wd <= 32 && wd < 32) {
+          // (y >>> 1) >>> (31 - wd) is y >>> (32 - wd), and 0 when wd = 0.
+          u = ((w << pl) >>> 1) >>> (31 - wd);
+        } else if (wd <= 32) {
+          u = read32(d, p + pl) >>> (32 - wd);
+        } else {
+          u = (read32(d, p + pl) >>> (64 - wd)) * TWO_POW_32 + (read32(d, p + pl + wd - 32) >>> 0);
+        }
+        p += pl + wd;
+        res[i] = u;
+      }
     }
     if (mode === MODE_FOR) {
       for (let i = first; i < end; i++) res[i] = res[i]! * g + base;
@@ -1022,23 +1060,29 @@ function readColumn(
       }
     }
     if (pred === RAW) {
-      for (let i = first; i < end; i++) out[off + i] = res[i]! / div;
+      for (let i = from; i < end; i++) out[o + i] = res[i]! / div;
     } else if (pred === DELTA) {
-      for (let i = first; i < end; i++) {
+      for (let i = first; i < from; i++) x += res[i]!;
+      for (let i = from; i < end; i++) {
         x += res[i]!;
-        out[off + i] = x / div;
+        out[o + i] = x / div;
       }
     } else if (pred === DOD) {
-      for (let i = first; i < end; i++) {
+      for (let i = first; i < from; i++) {
         delta += res[i]!;
         x += delta;
-        out[off + i] = x / div;
+      }
+      for (let i = from; i < end; i++) {
+        delta += res[i]!;
+        x += delta;
+        out[o + i] = x / div;
       }
     } else {
-      for (let i = first; i < end; i++) {
+      lin += (from - first) * delta;
+      for (let i = from; i < end; i++) {
         lin += delta;
         x = lin + res[i]!;
-        out[off + i] = x / div;
+        out[o + i] = x / div;
       }
     }
   }
@@ -1106,24 +1150,24 @@ export function decodeDod(data: Uint8Array): { t: Float64Array; v: Float64Array 
 export function decodeDodRange(data: Uint8Array, mint: number, maxt: number, out: XorSink): number {
   const n = dodNumSamples(data);
   if (n === 0) return 0;
-  out.reserve(n);
-  const off = out.length;
-  const ot = out.t;
+  // Timestamps go to a scratch column first, so `out` only needs room for the samples in
+  // range (select sizes its sink by an estimate of those, not by whole chunks).
+  if (tScratch.length < n) tScratch = new Float64Array(Math.max(n, tScratch.length * 2));
+  const ts = tScratch;
   const d = padded(data);
   const bitLength = data.length * 8;
-  const p = readColumn(d, bitLength, countBits(n), n, n, ot, off, 1);
+  const p = readColumn(d, bitLength, countBits(n), n, n, ts, 0, 1);
   let lo = 0;
-  while (lo < n && ot[off + lo]! < mint) lo++;
+  while (lo < n && ts[lo]! < mint) lo++;
   let hi = lo;
-  while (hi < n && ot[off + hi]! <= maxt) hi++;
+  while (hi < n && ts[hi]! <= maxt) hi++;
   if (hi === lo) return 0;
-  const ov = out.v;
-  const end = readColumn(d, bitLength, p + 8, n, hi, ov, off, readDivisor(d, p));
+  out.reserve(hi - lo);
+  const off = out.length;
+  // Values before lo are decoded (the predictors need them) but not written.
+  const end = readColumn(d, bitLength, p + 8, n, hi, out.v, off, readDivisor(d, p), lo);
   if (hi === n && (end + 7) >>> 3 !== data.length) corrupt("trailing bytes");
-  if (lo > 0) {
-    ot.copyWithin(off, off + lo, off + hi);
-    ov.copyWithin(off, off + lo, off + hi);
-  }
+  out.t.set(lo === 0 && hi === n ? ts.subarray(0, n) : ts.subarray(lo, hi), off);
   out.length = off + hi - lo;
   return hi - lo;
 }
