@@ -169,7 +169,7 @@ for (const scheme of ["light", "dark"] as const) {
     await q.editor().click();
     await shot("table");
 
-    await page.goto(`/query?g0.expr=${encodeURIComponent("rate(vigil_process_cpu_seconds_total[1m])")}&g0.overlay=${encodeURIComponent("rate(vigil_process_cpu_user_seconds_total[1m])")}&g0.tab=graph&g0.range_input=5m`);
+    await page.goto(`/query?g0.expr=${encodeURIComponent("rate(vigil_process_cpu_seconds_total[1m])")}&g0.overlay=${encodeURIComponent("rate(vigil_process_cpu_user_seconds_total[1m])")}&g0.tab=graph&g0.range_input=1m`);
     await expect(q.panel().getByTestId("time-series-chart")).toHaveAttribute("data-drawn", /^[1-9]/);
     await shot("graph");
 

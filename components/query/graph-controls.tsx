@@ -45,6 +45,17 @@ export function DurationInput({ valueMs, onCommit, className, label, testId }: {
 
 /** The end / evaluation time: a local or UTC date-time input with a "now" reset. */
 export function TimeInput({ endMs, resolvedEndMs, utc, onChange, label }: { endMs: number | null; resolvedEndMs: number; utc: boolean; onChange: (ms: number | null) => void; label: string }) {
+  if (endMs === null && resolvedEndMs === 0) {
+    // Nothing executed yet, so "now" has no value: an empty date mask would only confuse.
+    return (
+      <>
+        <input className={styles.input} value="now (at execution)" readOnly aria-label={label} data-testid="end-input" onFocus={() => onChange(Math.floor(Date.now() / 1000) * 1000)} />
+        <button type="button" className={styles.button} disabled>
+          Now
+        </button>
+      </>
+    );
+  }
   return (
     <>
       <input

@@ -8,8 +8,10 @@ import { formatSeries, parseSampleValue } from "./format";
 export interface GraphSeries {
   /** Stable key: expression index plus the label set. */
   key: string;
-  /** Legend text, `name{a="b"}`; prefixed by the expression number when a panel overlays several. */
+  /** Tooltip text, `name{a="b"}`; prefixed by the expression number when a panel overlays several. */
   name: string;
+  /** `name{a="b"}` alone (the legend groups series under their expression). */
+  label: string;
   /** Index of the panel expression the series came from (0 = the main one). */
   exprIndex: number;
   metric: Record<string, string>;
@@ -38,7 +40,7 @@ export function toGraphSeries(results: RangeSeries[][], stepMs: number): GraphSe
         points.push([t, Number.isFinite(f) ? f : null]);
         prevT = t;
       }
-      out.push({ key: `${exprIndex}:${label}`, name: several ? `#${exprIndex + 1} ${label}` : label, exprIndex, metric: s.metric, points });
+      out.push({ key: `${exprIndex}:${label}`, name: several ? `#${exprIndex + 1} ${label}` : label, label, exprIndex, metric: s.metric, points });
     }
   });
   return out;

@@ -199,7 +199,7 @@ function DrawnGraph({ data, stacked, utc, onZoom, refetching, stale }: { data: R
               aria-pressed={!hidden.has(s.key)}
             >
                 <span className={styles.swatch} style={{ background: s.color }} />
-                {s.name}
+                {s.label}
               </button>
             </Fragment>
           ))}

@@ -10,13 +10,13 @@
 import { useEffect, useMemo, useRef, useState } from "react";
 import { useApiQuery } from "@/components/api/use-api-query";
 import type { LabelValuesData, MetadataData, SeriesData } from "@/components/api/types/metadata";
+import { labelCardinality, metadataFor } from "./metrics";
 import { Skeleton } from "@/components/ui/skeleton";
 import { QueryError } from "./query-error";
 import styles from "./query.module.css";
 
 /** Rows rendered at once; the search narrows the rest. */
 const LIST_LIMIT = 300;
-const TOP_VALUES = 8;
 /** Cardinality over this recent window, ms (what "how many series does it have now" means to a user). */
 const SERIES_WINDOW_MS = 3600_000;
 
@@ -88,7 +88,7 @@ function MetricList({ search, onInsert, onDrill }: { search: string; onInsert: (
     const words = search.toLowerCase().split(/\s+/).filter(Boolean);
     if (words.length === 0) return all;
     return all.filter((n) => {
-      const text = `${n} ${meta.data?.data[n]?.[0]?.help ?? ""}`.toLowerCase();
+      const text = `${n} ${metadataFor(n, meta.data?.data)?.help ?? ""}`.toLowerCase();
       return words.every((w) => text.includes(w));
     });
   }, [names.data, meta.data, search]);
@@ -105,7 +105,7 @@ function MetricList({ search, onInsert, onDrill }: { search: string; onInsert: (
       </div>
       <ul className={styles.metricList}>
         {matches.slice(0, LIST_LIMIT).map((name) => {
-          const m = meta.data?.data[name]?.[0];
+          const m = metadataFor(name, meta.data?.data);
           return (
             <li key={name} className={styles.metricItem} data-testid="explorer-metric">
               <button type="button" className={styles.metricName} onClick={() => onInsert(name)} title="Insert into the expression">
@@ -125,34 +125,6 @@ function MetricList({ search, onInsert, onDrill }: { search: string; onInsert: (
       {matches.length > LIST_LIMIT && <p className={styles.label}>and {(matches.length - LIST_LIMIT).toLocaleString("en-US")} more; refine the search.</p>}
     </>
   );
-}
-
-interface LabelStats {
-  name: string;
-  /** Distinct values. */
-  cardinality: number;
-  /** Most common values with their series counts. */
-  top: [string, number][];
-}
-
-/** Per label name of `series`: distinct values and the most common ones. */
-export function labelCardinality(series: SeriesData): LabelStats[] {
-  const byLabel = new Map<string, Map<string, number>>();
-  for (const s of series) {
-    for (const [k, v] of Object.entries(s)) {
-      if (k === "__name__") continue;
-      let values = byLabel.get(k);
-      if (!values) byLabel.set(k, (values = new Map()));
-      values.set(v, (values.get(v) ?? 0) + 1);
-    }
-  }
-  return [...byLabel.entries()]
-    .map(([name, values]) => ({
-      name,
-      cardinality: values.size,
-      top: [...values.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, TOP_VALUES),
-    }))
-    .sort((a, b) => b.cardinality - a.cardinality || (a.name < b.name ? -1 : 1));
 }
 
 function LabelCardinality({ metric, onInsert }: { metric: string; onInsert: (t: string) => void }) {
