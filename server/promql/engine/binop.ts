@@ -102,6 +102,52 @@ function shouldDropMetricName(op: BinaryOp): boolean {
   return !isComparisonOp(op) && op !== "and" && op !== "or" && op !== "unless";
 }
 
+/**
+ * `l op r` at every step where both sides have a value (a null presence
+ * array: a value at every step), into outF/outHas; returns the number of
+ * points. A comparison keeps the left value, or the right one with
+ * keepRight (a scalar on the left of a vector), or gives 0/1 with bool.
+ * The operator is dispatched once per series, not per step.
+ */
+function binopSteps(
+  op: BinaryOp,
+  returnBool: boolean,
+  keepRight: boolean,
+  lF: Float64Array,
+  lHas: Uint8Array | null,
+  rF: Float64Array,
+  rHas: Uint8Array | null,
+  outF: Float64Array,
+  outHas: Uint8Array,
+  n: number,
+): number {
+  let points = 0;
+  if (!isComparisonOp(op)) {
+    const simple = op === "+" || op === "-" || op === "*" || op === "/";
+    for (let i = 0; i < n; i++) {
+      if ((lHas !== null && lHas[i] === 0) || (rHas !== null && rHas[i] === 0)) continue;
+      const l = lF[i];
+      const r = rF[i];
+      outF[i] = simple ? (op === "+" ? l + r : op === "-" ? l - r : op === "*" ? l * r : l / r) : arithOp(op, l, r);
+      outHas[i] = 1;
+      points++;
+    }
+    return points;
+  }
+  for (let i = 0; i < n; i++) {
+    if ((lHas !== null && lHas[i] === 0) || (rHas !== null && rHas[i] === 0)) continue;
+    const l = lF[i];
+    const r = rF[i];
+    const keep = compareOp(op, l, r);
+    if (returnBool) outF[i] = keep ? 1 : 0;
+    else if (!keep) continue;
+    else outF[i] = keepRight ? r : l;
+    outHas[i] = 1;
+    points++;
+  }
+  return points;
+}
+
 export function evalBinary(ev: Evaluator, e: BinaryExpr, r: EvalRange): StepMatrix {
   const lt = exprType(e.lhs);
   const rt = exprType(e.rhs);
@@ -238,14 +284,39 @@ function evalVectorScalar(ev: Evaluator, e: BinaryExpr, r: EvalRange, swap: bool
   const cmp = isComparisonOp(op);
   const drop = shouldDropMetricName(op) || e.returnBool;
   const delayed = ev.opts.enableDelayedNameRemoval;
+  const scalarF = new Float64Array(n).fill(NaN);
+  if (sc.length > 0) for (let step = 0; step < n; step++) if (sc[0].has[step]) scalarF[step] = sc[0].f[step];
+  const metrics = vec.map((s) => (drop && !delayed ? dropMetricName(s.metric) : s.metric));
+  const dropNames = vec.map((s) => s.dropName || (drop && delayed));
+  // Series by series when no two results share labels (then no step can collide).
+  const keys = new Set<string>();
+  for (let i = 0; i < vec.length; i++) keys.add(dropNames[i] ? labelsHash(dropMetricName(metrics[i])) : labelsHash(metrics[i]));
+  if (keys.size === vec.length) {
+    const res: StepMatrix = [];
+    let points = 0;
+    for (let i = 0; i < vec.length; i++) {
+      ev.checkContext();
+      const s = vec[i];
+      const o = newStepSeries(metrics[i], n, dropNames[i]);
+      const p = swap
+        ? binopSteps(op, e.returnBool, true, scalarF, null, s.f, s.has, o.f, o.has, n)
+        : binopSteps(op, e.returnBool, false, s.f, s.has, scalarF, null, o.f, o.has, n);
+      if (p === 0) continue;
+      points += p;
+      res.push(o);
+    }
+    ev.addSamples(points);
+    return res;
+  }
   const out = new OutputCollector(ev, n);
-  for (const s of vec) {
+  for (let i = 0; i < vec.length; i++) {
+    const s = vec[i];
     ev.checkContext();
-    const metric = drop && !delayed ? dropMetricName(s.metric) : s.metric;
-    const dropName = s.dropName || (drop && delayed);
+    const metric = metrics[i];
+    const dropName = dropNames[i];
     for (let step = 0; step < n; step++) {
       if (!s.has[step]) continue;
-      const scalar = sc.length > 0 && sc[0].has[step] ? sc[0].f[step] : NaN;
+      const scalar = scalarF[step];
       let lf = s.f[step];
       let rf = scalar;
       if (swap) [lf, rf] = [rf, lf];
@@ -287,6 +358,10 @@ function evalVectorBinop(ev: Evaluator, e: BinaryExpr, r: EvalRange): StepMatrix
   const sigf = signatureFunc(matching.on, matching.matchingLabels);
   const { ids, count } = signatureIds(sigf, many, one);
   const [manySig, oneSig] = ids;
+  if (fillMany === null && fillOne === null) {
+    const bySeries = vectorBinopBySeries(ev, e, many, one, manySig, oneSig, count, n);
+    if (bySeries !== null) return bySeries;
+  }
   const oneAt = new Int32Array(count);
   const oneStamp = new Int32Array(count).fill(-1);
   const matchedStamp = new Int32Array(count).fill(-1);
@@ -394,6 +469,67 @@ function evalVectorBinop(ev: Evaluator, e: BinaryExpr, r: EvalRange): StepMatrix
   }
   ev.addSamples(countPoints(out.out));
   return out.out;
+}
+
+/**
+ * Vector matching series by series, for the common case: every match group
+ * has at most one series on the "one" side (and, one-to-one, at most one
+ * matched series on the other), and every pair gives a different result
+ * series. Then no step can raise a matching or duplicate-labelset error, and
+ * each pair is computed over all steps in one loop, its result labels built
+ * once. Returns null when that cannot be shown up front; the step-wise
+ * evaluation then runs and raises the error at the step Prometheus would.
+ */
+function vectorBinopBySeries(
+  ev: Evaluator,
+  e: BinaryExpr,
+  many: StepMatrix,
+  one: StepMatrix,
+  manySig: Int32Array,
+  oneSig: Int32Array,
+  sigCount: number,
+  n: number,
+): StepMatrix | null {
+  const matching = e.matching as VectorMatching;
+  const swapped = matching.card === "one-to-many";
+  const delayed = ev.opts.enableDelayedNameRemoval;
+  const oneOf = new Int32Array(sigCount).fill(-1);
+  for (let oi = 0; oi < one.length; oi++) {
+    if (oneOf[oneSig[oi]] !== -1) return null;
+    oneOf[oneSig[oi]] = oi;
+  }
+  const manyUsed = matching.card === "one-to-one" ? new Uint8Array(sigCount) : null;
+  const keys = new Set<string>();
+  const pairs: { mi: number; oi: number; metric: Labels; dropName: boolean }[] = [];
+  for (let mi = 0; mi < many.length; mi++) {
+    const oi = oneOf[manySig[mi]];
+    if (oi === -1) continue;
+    if (manyUsed !== null) {
+      if (manyUsed[manySig[mi]]) return null;
+      manyUsed[manySig[mi]] = 1;
+    }
+    let metric = resultMetric(many[mi].metric, one[oi].metric, e.op, matching);
+    if (e.returnBool && !delayed) metric = dropMetricName(metric);
+    const dropName = e.returnBool || many[mi].dropName;
+    const key = dropName ? labelsHash(dropMetricName(metric)) : labelsHash(metric);
+    if (keys.has(key)) return null;
+    keys.add(key);
+    pairs.push({ mi, oi, metric, dropName });
+  }
+  const out: StepMatrix = [];
+  let points = 0;
+  for (const { mi, oi, metric, dropName } of pairs) {
+    ev.checkContext();
+    const l = swapped ? one[oi] : many[mi];
+    const r = swapped ? many[mi] : one[oi];
+    const s = newStepSeries(metric, n, dropName);
+    const p = binopSteps(e.op, e.returnBool, false, l.f, l.has, r.f, r.has, s.f, s.has, n);
+    if (p === 0) continue;
+    points += p;
+    out.push(s);
+  }
+  ev.addSamples(points);
+  return out;
 }
 
 /** The labels of a vector/vector result element (Go's resultMetric). */
