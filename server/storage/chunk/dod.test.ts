@@ -153,6 +153,32 @@ function expectSameTimes(got: ArrayLike<number>, want: Float64Array, what: strin
   }
 }
 
+/**
+ * decodeDodRange over sub-ranges starting and ending at, and between, various samples (so
+ * the predictor runs past unwritten samples), appended after samples already in the sink.
+ */
+function expectSubRanges(data: Uint8Array, t: Float64Array, v: Float64Array): void {
+  const n = t.length;
+  const cuts = [...new Set([0, 1, 2, 3, n >> 1, n - 2, n - 1].filter((i) => i >= 0 && i < n))];
+  for (const lo of cuts) {
+    for (const hi of cuts) {
+      if (hi < lo) continue;
+      for (const between of [false, true]) {
+        const mint = between && lo > 0 ? t[lo - 1]! + 1 : t[lo]!;
+        const maxt = between && hi < n - 1 ? t[hi + 1]! - 1 : t[hi]!;
+        const sink = new XorSampleBuffer(1);
+        sink.reserve(3);
+        sink.t.set([-3, -2, -1]);
+        sink.length = 3;
+        const what = `range [${lo}, ${hi}]${between ? " between samples" : ""}`;
+        expect(decodeDodRange(data, mint, maxt, sink), what).toBe(hi - lo + 1);
+        expectSameTimes(sink.t.subarray(3, sink.length), t.subarray(lo, hi + 1), `${what} t`);
+        expectSameBits(sink.v.subarray(3, sink.length), v.subarray(lo, hi + 1), `${what} v`);
+      }
+    }
+  }
+}
+
 /** Encodes, checks every decoder (and the reference) against the input, returns the chunk. */
 function roundTrip(t: Float64Array, v: Float64Array): { data: Uint8Array; cols: RefColumn[]; e: number } {
   const data = encodeDod(t, v, t.length);
@@ -165,6 +191,7 @@ function roundTrip(t: Float64Array, v: Float64Array): { data: Uint8Array; cols: 
   expect(decodeDodRange(data!, -Infinity, Infinity, sink)).toBe(t.length);
   expectSameTimes(sink.t.subarray(0, sink.length), t, "range t");
   expectSameBits(sink.v.subarray(0, sink.length), v, "range v");
+  expectSubRanges(data!, t, v);
   const ref = refDecode(data!);
   expectSameTimes(ref.t, t, "reference t");
   expectSameBits(ref.v, v, "reference v");
@@ -239,9 +266,13 @@ describe("dod chunk format", () => {
       expect(Array.from(d.t), column).toEqual([1000, 1005, 1010, 1015]);
       expect(Array.from(d.v), column).toEqual(want);
       expect(Array.from(refDecode(data).v), column).toEqual(want);
-      const sink = new XorSampleBuffer();
-      decodeDodRange(data, 1001, Infinity, sink);
-      expect(Array.from(sink.v.subarray(0, sink.length)), column).toEqual(want.slice(1));
+      for (let lo = 0; lo < 4; lo++) {
+        for (let hi = lo; hi < 4; hi++) {
+          const sink = new XorSampleBuffer();
+          decodeDodRange(data, 1000 + 5 * lo, 1000 + 5 * hi, sink);
+          expect(Array.from(sink.v.subarray(0, sink.length)), `${column} [${lo}, ${hi}]`).toEqual(want.slice(lo, hi + 1));
+        }
+      }
     }
   });
 
