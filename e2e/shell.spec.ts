@@ -68,5 +68,6 @@ test("on a narrow screen the navigation folds into a menu button", async ({ page
   await page.getByRole("menuitem", { name: /^Targets/ }).click();
   await expect(page).toHaveURL(/\/targets$/);
   await expect(page.getByRole("link", { name: "Query", exact: true })).toBeHidden();
+  await expect(page.getByTestId("target-row").first()).toBeVisible();
   await page.screenshot({ path: "docs/screenshots/targets-mobile-light.png" });
 });

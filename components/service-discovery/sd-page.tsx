@@ -82,9 +82,9 @@ function PoolCard({ pool, entries, onRelabel }: { pool: Pool; entries: Entry[]; 
             <table className="data sd-table">
               <thead>
                 <tr>
-                  <th style={{ width: "48%" }}>Discovered labels</th>
+                  <th>Discovered labels</th>
                   <th>Target labels</th>
-                  <th aria-label="Actions" />
+                  <th className="sd-actions" aria-label="Actions" />
                 </tr>
               </thead>
               <tbody>

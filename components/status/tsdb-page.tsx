@@ -95,7 +95,7 @@ export function TSDBStatusView() {
           ).map(([label, value]) => (
             <div className="stat-tile" key={label}>
               <div className="label">{label}</div>
-              <div className="value" data-testid={`head-${label.toLowerCase().replace(/ /g, "-")}`}>
+              <div className={`value${label.endsWith("sample") ? " small" : ""}`} data-testid={`head-${label.toLowerCase().replace(/ /g, "-")}`}>
                 {value}
               </div>
             </div>

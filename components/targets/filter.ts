@@ -77,7 +77,7 @@ export function summarizePools(targets: ActiveTarget[], matches: (t: ActiveTarge
   return [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
-export type Row = { kind: "pool"; pool: PoolSummary; collapsed: boolean } | { kind: "target"; target: ActiveTarget; key: string } | { kind: "pool-empty"; pool: string };
+export type Row = { kind: "pool"; pool: PoolSummary; collapsed: boolean } | { kind: "target"; target: ActiveTarget; key: string; last: boolean } | { kind: "pool-empty"; pool: string };
 
 /** A stable key for a target: its pool and labels (unique within a pool, as Prometheus's target hash). */
 export function targetKey(t: ActiveTarget): string {
@@ -99,7 +99,7 @@ export function buildRows(pools: PoolSummary[], collapsed: ReadonlySet<string>, 
     rows.push({ kind: "pool", pool, collapsed: isCollapsed });
     if (isCollapsed) continue;
     if (pool.shown.length === 0) rows.push({ kind: "pool-empty", pool: pool.name });
-    for (const t of pool.shown) rows.push({ kind: "target", target: t, key: targetKey(t) });
+    pool.shown.forEach((t, i) => rows.push({ kind: "target", target: t, key: targetKey(t), last: i === pool.shown.length - 1 }));
   }
   return rows;
 }

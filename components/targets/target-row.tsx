@@ -7,16 +7,18 @@ import { HealthBadge, LabelChips } from "@/components/ui/labels";
 
 interface Props {
   target: ActiveTarget;
+  /** The pool's last row: rounded bottom corners. */
+  last: boolean;
   now: number;
   showDiscovered: boolean;
   onToggleDiscovered: () => void;
 }
 
 /** One target: endpoint, labels, last scrape, duration, interval and timeout, health, and the last error in red. */
-export const TargetRow = memo(function TargetRow({ target: t, now, showDiscovered, onToggleDiscovered }: Props) {
+export const TargetRow = memo(function TargetRow({ target: t, last: isLast, now, showDiscovered, onToggleDiscovered }: Props) {
   const last = parseApiTime(t.lastScrape);
   return (
-    <div className={`target-row health-${t.health}`} data-testid="target-row" data-health={t.health}>
+    <div className={`target-row health-${t.health}${isLast ? " last" : ""}`} data-testid="target-row" data-health={t.health}>
       <div className="target-endpoint">
         <a className="link mono" href={t.globalUrl || t.scrapeUrl} target="_blank" rel="noreferrer" data-testid="target-endpoint">
           {t.scrapeUrl}

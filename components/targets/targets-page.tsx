@@ -133,6 +133,11 @@ function TargetsList({ data, filters }: { data: TargetsResult; filters: TargetFi
   return (
     <>
       <div className="list-actions">
+        <span className="muted small-text" data-testid="targets-summary">
+          {filtering
+            ? `${formatCount(pools.reduce((n, p) => n + p.shown.length, 0))} of ${formatCount(data.activeTargets.length)} targets match`
+            : `${formatCount(data.activeTargets.length)} targets in ${formatCount(pools.length)} scrape pools`}
+        </span>
         <button type="button" className="btn small" onClick={() => setCollapsed(allCollapsed ? new Set() : new Set(pools.map((p) => p.name)))}>
           {allCollapsed ? "Expand all" : "Collapse all"}
         </button>
@@ -153,7 +158,7 @@ function TargetsList({ data, filters }: { data: TargetsResult; filters: TargetFi
               ) : row.kind === "pool-empty" ? (
                 <div className="pool-empty muted">No targets in this pool.</div>
               ) : (
-                <TargetRow target={row.target} now={now} showDiscovered={discovered.has(row.key)} onToggleDiscovered={() => toggleDiscovered(row.key)} />
+                <TargetRow target={row.target} last={row.last} now={now} showDiscovered={discovered.has(row.key)} onToggleDiscovered={() => toggleDiscovered(row.key)} />
               )}
             </div>
           );
