@@ -132,6 +132,7 @@ export function evalAggregation(ev: Evaluator, e: AggregateExpr, r: EvalRange): 
     }
   }
 
+  if (e.op === "topk" || e.op === "bottomk") return aggregateTopK(ev, e, n, params, input, seriesToGroup, groupCount);
   if (isK) return aggregateK(ev, e, r, n, params, input, seriesToGroup, groupCount);
 
   if (e.op === "quantile") return aggregateQuantile(ev, n, params, input, seriesToGroup, result, groupCount);
@@ -331,6 +332,154 @@ function aggregateK(
     }
   }
   return out;
+}
+
+/** Go's convertibleToInt64 check and truncation of topk/bottomk/limitk's parameter, capped at the input size. */
+function kParam(ev: Evaluator, param: number, inputLen: number): number {
+  if (!convertibleToInt64(param)) ev.error(`Scalar value ${formatFloatG(param)} overflows int64`);
+  return Math.min(Math.trunc(param), inputLen);
+}
+
+/**
+ * topk and bottomk over step arrays. Each (step, group) keeps a binary heap
+ * of (value, series index) in two parallel arrays, with exactly the
+ * comparisons and heap moves of Prometheus's aggregationK, so ties resolve
+ * the same way. The input is read series by series (each series' steps are
+ * contiguous; reading step by step across 10,000 series misses the cache on
+ * every sample), which feeds every step's heaps in the same series order as
+ * Prometheus's per-step loop does. A selected series' output series is found
+ * once and reused at every later step.
+ */
+function aggregateTopK(
+  ev: Evaluator,
+  e: AggregateExpr,
+  n: number,
+  params: Float64Array | null,
+  input: StepMatrix,
+  seriesToGroup: Int32Array,
+  groupCount: number,
+): StepMatrix {
+  const top = e.op === "topk";
+  // The heap's order: the root is the element to evict next.
+  const less = top ? (a: number, b: number) => Number.isNaN(a) || a < b : (a: number, b: number) => Number.isNaN(a) || a > b;
+  const ks = new Int32Array(n);
+  for (let step = 0; step < n; step++) ks[step] = kParam(ev, params ? params[step] : NaN, input.length);
+  const G = groupCount;
+  const heapV: (number[] | undefined)[] = new Array(n * G);
+  const heapI: number[][] = new Array(n * G);
+  for (let si = 0; si < input.length; si++) {
+    if ((si & 0xff) === 0) ev.checkContext();
+    const sf = input[si].f;
+    const sh = input[si].has;
+    const g = seriesToGroup[si];
+    for (let step = 0; step < n; step++) {
+      if (!sh[step]) continue;
+      const k = ks[step];
+      if (k < 1) continue;
+      const v = sf[step];
+      const h = step * G + g;
+      const hv = heapV[h];
+      if (hv === undefined) {
+        heapV[h] = [v];
+        heapI[h] = [si];
+        continue;
+      }
+      const hi = heapI[h];
+      if (hv.length < k) {
+        hv.push(v);
+        hi.push(si);
+        siftUp(hv, hi, hv.length - 1, less);
+      } else if (top ? hv[0] < v || (Number.isNaN(hv[0]) && !Number.isNaN(v)) : hv[0] > v || (Number.isNaN(hv[0]) && !Number.isNaN(v))) {
+        hv[0] = v;
+        hi[0] = si;
+        if (k > 1 && !siftDown(hv, hi, 0, hv.length, less)) siftUp(hv, hi, 0, less);
+      }
+    }
+  }
+  const outOf = new Int32Array(input.length).fill(-1);
+  const byKey = new Map<string, number>();
+  const out: StepMatrix = [];
+  let points = 0;
+  for (let step = 0; step < n; step++) {
+    for (let g = 0; g < G; g++) {
+      const hv = heapV[step * G + g];
+      if (hv === undefined) continue;
+      const hi = heapI[step * G + g];
+      if (hv.length > 1) sortPairs(hv, hi, (a, b) => less(b, a));
+      for (let j = 0; j < hv.length; j++) {
+        const si = hi[j];
+        let oi = outOf[si];
+        if (oi === -1 || n === 1) {
+          // Series with equal labels share an output series (as they would in Prometheus's result map).
+          const key = labelsHash(input[si].metric);
+          const found = n === 1 ? undefined : byKey.get(key);
+          if (found !== undefined) oi = found;
+          else {
+            oi = out.length;
+            out.push(newStepSeries(input[si].metric, n, input[si].dropName));
+            byKey.set(key, oi);
+          }
+          outOf[si] = oi;
+        }
+        out[oi].f[step] = hv[j];
+        out[oi].has[step] = 1;
+        points++;
+      }
+    }
+  }
+  ev.addSamples(points);
+  return out;
+}
+
+function siftUp(hv: number[], hi: number[], j: number, less: (a: number, b: number) => boolean): void {
+  for (;;) {
+    const i = Math.floor((j - 1) / 2);
+    if (i === j || j <= 0 || !less(hv[j], hv[i])) break;
+    swapPairs(hv, hi, i, j);
+    j = i;
+  }
+}
+
+function siftDown(hv: number[], hi: number[], i0: number, n: number, less: (a: number, b: number) => boolean): boolean {
+  let i = i0;
+  for (;;) {
+    const j1 = 2 * i + 1;
+    if (j1 >= n || j1 < 0) break;
+    let j = j1;
+    const j2 = j1 + 1;
+    if (j2 < n && less(hv[j2], hv[j1])) j = j2;
+    if (!less(hv[j], hv[i])) break;
+    swapPairs(hv, hi, i, j);
+    i = j;
+  }
+  return i > i0;
+}
+
+function swapPairs(hv: number[], hi: number[], i: number, j: number): void {
+  const v = hv[i];
+  hv[i] = hv[j];
+  hv[j] = v;
+  const x = hi[i];
+  hi[i] = hi[j];
+  hi[j] = x;
+}
+
+/** goSort over parallel arrays: insertion sort for short slices, otherwise a stable sort. */
+function sortPairs(hv: number[], hi: number[], less: (a: number, b: number) => boolean): void {
+  if (hv.length <= 12) {
+    for (let i = 1; i < hv.length; i++) {
+      for (let j = i; j > 0 && less(hv[j], hv[j - 1]); j--) swapPairs(hv, hi, j, j - 1);
+    }
+    return;
+  }
+  const order = hv.map((_, i) => i);
+  order.sort((a, b) => (less(hv[a], hv[b]) ? -1 : less(hv[b], hv[a]) ? 1 : a - b));
+  const v = order.map((i) => hv[i]);
+  const x = order.map((i) => hi[i]);
+  for (let i = 0; i < order.length; i++) {
+    hv[i] = v[i];
+    hi[i] = x[i];
+  }
 }
 
 /** Prometheus's quantile over a set of values (NaN sorts first). */
