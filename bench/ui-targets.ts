@@ -44,35 +44,29 @@ async function firstRender(browser: Browser, url: string): Promise<Run> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
   // Records, relative to navigation start (performance.now()), when the first target row is in the DOM.
-  await page.addInitScript(() => {
-    const w = window as unknown as { __firstRow?: number };
-    const check = () => {
-      if (w.__firstRow === undefined && document.querySelector('[data-testid="target-row"]')) {
-        w.__firstRow = performance.now();
+  // Scripts run in the page are strings: tsx would wrap named functions in a `__name` helper the page lacks.
+  await page.addInitScript(`(() => {
+    const mo = new MutationObserver(() => {
+      if (window.__firstRow === undefined && document.querySelector('[data-testid="target-row"]')) {
+        window.__firstRow = performance.now();
         mo.disconnect();
       }
-    };
-    const mo = new MutationObserver(check);
+    });
     mo.observe(document, { childList: true, subtree: true });
-  });
+  })()`);
   await page.goto(`${url}/targets`);
   await page.waitForSelector('[data-testid="target-row"]', { timeout: 120_000 });
   // The row is painted at the next frame after insertion.
-  const r = await page.evaluate(
-    () =>
-      new Promise<{ firstRowMs: number; responseEndMs: number; rows: number; domNodes: number }>((resolve) =>
-        requestAnimationFrame(() => {
-          const w = window as unknown as { __firstRow?: number };
-          const api = performance.getEntriesByType("resource").find((e) => e.name.includes("/api/v1/targets")) as PerformanceResourceTiming | undefined;
-          resolve({
-            firstRowMs: w.__firstRow ?? NaN,
-            responseEndMs: api?.responseEnd ?? NaN,
-            rows: document.querySelectorAll('[data-testid="target-row"]').length,
-            domNodes: document.getElementsByTagName("*").length,
-          });
-        }),
-      ),
-  );
+  const r = (await page.evaluate(`new Promise((resolve) =>
+    requestAnimationFrame(() => {
+      const api = performance.getEntriesByType("resource").find((e) => e.name.includes("/api/v1/targets"));
+      resolve({
+        firstRowMs: window.__firstRow ?? NaN,
+        responseEndMs: api ? api.responseEnd : NaN,
+        rows: document.querySelectorAll('[data-testid="target-row"]').length,
+        domNodes: document.getElementsByTagName("*").length,
+      });
+    }))`)) as Run;
   await context.close();
   return r;
 }
@@ -83,24 +77,20 @@ async function scrollFrames(browser: Browser, url: string): Promise<{ frames: nu
   await page.goto(`${url}/targets`);
   await page.waitForSelector('[data-testid="target-row"]', { timeout: 120_000 });
   await page.waitForTimeout(500);
-  const r = await page.evaluate(
-    (ms) =>
-      new Promise<{ deltas: number[]; scrolledPx: number }>((resolve) => {
-        const deltas: number[] = [];
-        const start = performance.now();
-        let last = start;
-        const step = (t: number) => {
-          deltas.push(t - last);
-          last = t;
-          // About 2,400 px/s: a fast wheel or a dragged scrollbar.
-          window.scrollBy(0, 40);
-          if (t - start < ms) requestAnimationFrame(step);
-          else resolve({ deltas: deltas.slice(1), scrolledPx: window.scrollY });
-        };
-        requestAnimationFrame(step);
-      }),
-    SCROLL_MS,
-  );
+  const r = (await page.evaluate(`new Promise((resolve) => {
+    const deltas = [];
+    const start = performance.now();
+    let last = start;
+    const step = (t) => {
+      deltas.push(t - last);
+      last = t;
+      // About 2,400 px/s: a fast wheel or a dragged scrollbar.
+      window.scrollBy(0, 40);
+      if (t - start < ${SCROLL_MS}) requestAnimationFrame(step);
+      else resolve({ deltas: deltas.slice(1), scrolledPx: window.scrollY });
+    };
+    requestAnimationFrame(step);
+  })`)) as { deltas: number[]; scrolledPx: number };
   await context.close();
   const sorted = [...r.deltas].sort((a, b) => a - b);
   return {
