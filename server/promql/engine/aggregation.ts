@@ -88,6 +88,20 @@ export function evalAggregation(ev: Evaluator, e: AggregateExpr, r: EvalRange): 
     params = new Float64Array(n);
     for (let i = 0; i < n; i++) params[i] = pm.length > 0 && pm[0].has[i] ? pm[0].f[i] : NaN;
   }
+  if (GROUPED_OPS.has(e.op)) {
+    const acc = new GroupedAggregation(e.op, n, grouping, e.without);
+    // Series by series straight from the producer where it can (no intermediate step matrix).
+    const streamed = ev.streamSteps(e.expr, r, (s) => acc.add(s));
+    if (!streamed) {
+      const input = ev.evalSteps(e.expr, r);
+      for (let si = 0; si < input.length; si++) {
+        if ((si & 0xff) === 0) ev.checkContext();
+        acc.add(input[si]);
+      }
+    }
+    return acc.finish(ev);
+  }
+
   const input = ev.evalSteps(e.expr, r);
 
   const isK = e.op === "topk" || e.op === "bottomk" || e.op === "limitk" || e.op === "limit_ratio";
@@ -137,127 +151,227 @@ export function evalAggregation(ev: Evaluator, e: AggregateExpr, r: EvalRange): 
 
   if (e.op === "quantile") return aggregateQuantile(ev, n, params, input, seriesToGroup, result, groupCount);
 
-  // Per-(group, step) state in flat typed arrays (Go's groupedAggregation),
-  // filled series by series so each input series is read sequentially.
-  const G = groupCount;
-  const seen = new Uint8Array(G * n);
-  const val = new Float64Array(G * n);
-  const mean = e.op === "avg" || e.op === "stddev" || e.op === "stdvar" ? new Float64Array(G * n) : val;
-  const kc = new Float64Array(G * n);
-  const cnt = new Float64Array(G * n);
-  const incremental = e.op === "avg" ? new Uint8Array(G * n) : seen;
-  const op = e.op;
-  for (let si = 0; si < input.length; si++) {
-    if ((si & 0xff) === 0) ev.checkContext();
-    const s = input[si];
-    const g = seriesToGroup[si];
+  return ev.error(`aggregation ${e.op} is not implemented`);
+}
+
+/** Aggregations computed by GroupedAggregation. */
+const GROUPED_OPS: ReadonlySet<string> = new Set(["sum", "avg", "count", "min", "max", "group", "stddev", "stdvar"]);
+
+/**
+ * sum, avg, count, min, max, group, stddev and stdvar (Go's
+ * groupedAggregation): per-(group, step) state in flat typed arrays indexed
+ * group * n + step, fed one input series at a time, so each series is read
+ * sequentially and the operator is dispatched once per series. Groups are
+ * numbered in order of first appearance and the arrays grow as groups
+ * appear, so input can be streamed.
+ */
+class GroupedAggregation {
+  private readonly groupIndex = new Map<string, number>();
+  private readonly result: StepSeries[] = [];
+  private cap = 0;
+  private seen = new Uint8Array(0);
+  private val = new Float64Array(0);
+  /** Kahan compensation (sum, avg), or the running mean (stddev, stdvar). */
+  private aux = new Float64Array(0);
+  /** avg: the incremental mean once the sum would overflow. */
+  private mean = new Float64Array(0);
+  private cnt = new Float64Array(0);
+  /** avg: whether the group switched to the incremental mean. */
+  private incremental = new Uint8Array(0);
+
+  constructor(
+    private readonly op: string,
+    private readonly n: number,
+    private readonly grouping: Set<string>,
+    private readonly without: boolean,
+  ) {}
+
+  private groupOf(metric: Labels): number {
+    const key = groupingKey(metric, this.grouping, this.without);
+    let g = this.groupIndex.get(key);
+    if (g === undefined) {
+      g = this.result.length;
+      this.groupIndex.set(key, g);
+      this.result.push(newStepSeries(groupingLabels(metric, this.grouping, this.without), this.n));
+      if (g >= this.cap) this.grow(Math.max(16, 2 * this.cap));
+    }
+    return g;
+  }
+
+  private grow(cap: number): void {
+    const size = cap * this.n;
+    const grown = <T extends Float64Array | Uint8Array>(a: T, make: (n: number) => T): T => {
+      const b = make(size);
+      b.set(a);
+      return b;
+    };
+    const f64 = (k: number) => new Float64Array(k);
+    const u8 = (k: number) => new Uint8Array(k);
+    this.seen = grown(this.seen, u8);
+    this.val = grown(this.val, f64);
+    this.aux = grown(this.aux, f64);
+    if (this.op === "avg" || this.op === "count" || this.op === "stddev" || this.op === "stdvar") this.cnt = grown(this.cnt, f64);
+    if (this.op === "avg") {
+      this.mean = grown(this.mean, f64);
+      this.incremental = grown(this.incremental, u8);
+    }
+    this.cap = cap;
+  }
+
+  add(s: StepSeries): void {
+    const g = this.groupOf(s.metric);
+    if (s.dropName) this.result[g].dropName = true;
+    const n = this.n;
     const base = g * n;
     const sf = s.f;
     const sh = s.has;
-    if (s.dropName) result[g].dropName = true;
-    for (let step = 0; step < n; step++) {
-      if (!sh[step]) continue;
-      const f = sf[step];
-      const gi = base + step;
-      if (!seen[gi]) {
-        seen[gi] = 1;
-        val[gi] = f;
-        cnt[gi] = 1;
-        if (op === "avg") {
-          mean[gi] = f;
-          incremental[gi] = 0;
-        } else if (op === "stddev" || op === "stdvar") {
-          mean[gi] = f;
-          val[gi] = Number.isFinite(f) ? 0 : NaN;
-        } else if (op === "group") val[gi] = 1;
-        continue;
-      }
-      switch (op) {
-        case "sum": {
+    const seen = this.seen;
+    const val = this.val;
+    const aux = this.aux;
+    const cnt = this.cnt;
+    switch (this.op) {
+      case "sum":
+        for (let step = 0; step < n; step++) {
+          if (!sh[step]) continue;
+          const f = sf[step];
+          const gi = base + step;
+          if (!seen[gi]) {
+            seen[gi] = 1;
+            val[gi] = f;
+            continue;
+          }
           // Kahan–Neumaier summation (kahanSumInc, inlined).
           const sum = val[gi];
           const t = sum + f;
-          if (t === Infinity || t === -Infinity) kc[gi] = 0;
-          else if (Math.abs(sum) >= Math.abs(f)) kc[gi] += sum - t + f;
-          else kc[gi] += f - t + sum;
+          if (t === Infinity || t === -Infinity) aux[gi] = 0;
+          else if (Math.abs(sum) >= Math.abs(f)) aux[gi] += sum - t + f;
+          else aux[gi] += f - t + sum;
           val[gi] = t;
-          break;
         }
-        case "avg": {
+        return;
+      case "max":
+      case "min": {
+        const max = this.op === "max";
+        for (let step = 0; step < n; step++) {
+          if (!sh[step]) continue;
+          const f = sf[step];
+          const gi = base + step;
+          if (!seen[gi]) {
+            seen[gi] = 1;
+            val[gi] = f;
+          } else if ((max ? val[gi] < f : val[gi] > f) || Number.isNaN(val[gi])) val[gi] = f;
+        }
+        return;
+      }
+      case "count":
+      case "group":
+        for (let step = 0; step < n; step++) {
+          if (!sh[step]) continue;
+          const gi = base + step;
+          if (!seen[gi]) {
+            seen[gi] = 1;
+            val[gi] = 1;
+            if (cnt.length > 0) cnt[gi] = 1;
+          } else if (cnt.length > 0) cnt[gi]++;
+        }
+        return;
+      case "stddev":
+      case "stdvar":
+        for (let step = 0; step < n; step++) {
+          if (!sh[step]) continue;
+          const f = sf[step];
+          const gi = base + step;
+          if (!seen[gi]) {
+            seen[gi] = 1;
+            cnt[gi] = 1;
+            aux[gi] = f;
+            val[gi] = Number.isFinite(f) ? 0 : NaN;
+            continue;
+          }
+          cnt[gi]++;
+          const delta = f - aux[gi];
+          aux[gi] += delta / cnt[gi];
+          val[gi] += delta * (f - aux[gi]);
+        }
+        return;
+      case "avg": {
+        const mean = this.mean;
+        const incremental = this.incremental;
+        for (let step = 0; step < n; step++) {
+          if (!sh[step]) continue;
+          const f = sf[step];
+          const gi = base + step;
+          if (!seen[gi]) {
+            seen[gi] = 1;
+            val[gi] = f;
+            mean[gi] = f;
+            cnt[gi] = 1;
+            incremental[gi] = 0;
+            continue;
+          }
           cnt[gi]++;
           if (!incremental[gi]) {
-            const [v, c] = kahanSumInc(f, val[gi], kc[gi]);
+            const [v, c] = kahanSumInc(f, val[gi], aux[gi]);
             if (v !== Infinity && v !== -Infinity) {
               val[gi] = v;
-              kc[gi] = c;
-              break;
+              aux[gi] = c;
+              continue;
             }
             // The sum would overflow: continue with an incremental mean.
             incremental[gi] = 1;
             mean[gi] = val[gi] / (cnt[gi] - 1);
-            kc[gi] /= cnt[gi] - 1;
+            aux[gi] /= cnt[gi] - 1;
           }
           const q = (cnt[gi] - 1) / cnt[gi];
-          const [m, c] = kahanSumInc(f / cnt[gi], q * mean[gi], q * kc[gi]);
+          const [m, c] = kahanSumInc(f / cnt[gi], q * mean[gi], q * aux[gi]);
           mean[gi] = m;
-          kc[gi] = c;
-          break;
+          aux[gi] = c;
         }
-        case "max":
-          if (val[gi] < f || Number.isNaN(val[gi])) val[gi] = f;
-          break;
-        case "min":
-          if (val[gi] > f || Number.isNaN(val[gi])) val[gi] = f;
-          break;
-        case "count":
-          cnt[gi]++;
-          break;
-        case "stddev":
-        case "stdvar": {
-          cnt[gi]++;
-          const delta = f - mean[gi];
-          mean[gi] += delta / cnt[gi];
-          val[gi] += delta * (f - mean[gi]);
-          break;
-        }
+        return;
       }
     }
   }
-  const out: StepMatrix = [];
-  let points = 0;
-  for (let g = 0; g < G; g++) {
-    const rs = result[g];
-    let any = false;
-    for (let step = 0; step < n; step++) {
-      const gi = g * n + step;
-      if (!seen[gi]) continue;
-      let v = val[gi];
-      switch (op) {
-        case "avg":
-          v = incremental[gi] ? mean[gi] + kc[gi] : val[gi] / cnt[gi] + kc[gi] / cnt[gi];
-          break;
-        case "count":
-          v = cnt[gi];
-          break;
-        case "stdvar":
-          v = val[gi] / cnt[gi];
-          break;
-        case "stddev":
-          v = Math.sqrt(val[gi] / cnt[gi]);
-          break;
-        case "sum":
-          v = val[gi] + kc[gi];
-          break;
+
+  /** The groups' series, each with the steps it had input at. */
+  finish(ev: Evaluator): StepMatrix {
+    const n = this.n;
+    const { seen, val, aux, cnt, mean, incremental } = this;
+    const out: StepMatrix = [];
+    let points = 0;
+    for (let g = 0; g < this.result.length; g++) {
+      const rs = this.result[g];
+      let any = false;
+      for (let step = 0; step < n; step++) {
+        const gi = g * n + step;
+        if (!seen[gi]) continue;
+        let v = val[gi];
+        switch (this.op) {
+          case "avg":
+            v = incremental[gi] ? mean[gi] + aux[gi] : val[gi] / cnt[gi] + aux[gi] / cnt[gi];
+            break;
+          case "count":
+            v = cnt[gi];
+            break;
+          case "stdvar":
+            v = val[gi] / cnt[gi];
+            break;
+          case "stddev":
+            v = Math.sqrt(val[gi] / cnt[gi]);
+            break;
+          case "sum":
+            v = val[gi] + aux[gi];
+            break;
+        }
+        rs.f[step] = v;
+        rs.has[step] = 1;
+        any = true;
+        points++;
       }
-      rs.f[step] = v;
-      rs.has[step] = 1;
-      any = true;
-      points++;
+      if (any) out.push(rs);
     }
-    if (any) out.push(rs);
+    ev.addSamples(points);
+    return out;
   }
-  ev.addSamples(points);
-  return out;
 }
 
 /** quantile: each group's values at each step, in its own slice of one buffer. */

@@ -26,7 +26,7 @@ import { dropMetricName, labelsHash } from "./labels";
 import { evalBinary } from "./binop";
 import { evalAggregation } from "./aggregation";
 import { FUNCTION_IMPLS, type FnArg } from "./functions";
-import { evalRangeFunction, newStepSeries, numSteps, rangeEval, type PreparedSeries, type StepMatrix, type StepSeries } from "./range-eval";
+import { evalRangeFunction, newStepSeries, numSteps, rangeEval, streamRangeFunction, type PreparedSeries, type StepMatrix, type StepSeries } from "./range-eval";
 import { evalLabelJoin, evalLabelReplace } from "./functions/label";
 import { evalInfo } from "./functions/info";
 
@@ -138,6 +138,21 @@ export class Evaluator {
     const v = this.eval(expr, r);
     if (!Array.isArray(v)) this.error(`unexpected ${v.type} value where an instant vector or scalar was expected`);
     return v;
+  }
+
+  /**
+   * Evaluates an instant-vector expression series by series when its
+   * producer can (see streamRangeFunction), handing each output series to
+   * `each` instead of building the step matrix: consumers that fold series
+   * (aggregations) skip the intermediate arrays. The series is only valid
+   * during the call. Returns false, having done nothing, when the expression
+   * has to be evaluated with evalSteps.
+   */
+  streamSteps(expr: Expr, r: EvalRange, each: (s: StepSeries) => void): boolean {
+    const e = unwrapParens(expr);
+    if (e.type !== "call") return false;
+    this.checkContext();
+    return streamRangeFunction(this, e, r, each);
   }
 
   eval(expr: Expr, r: EvalRange): EvalResult {

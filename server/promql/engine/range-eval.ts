@@ -10,8 +10,8 @@ import type { Call, Expr, MatrixSelector, SubqueryExpr } from "../parser/ast";
 import { exprType } from "../parser/ast";
 import type { Labels } from "../../storage/labels/labels";
 import type { Vector } from "./value";
-import type { EvalRange, Evaluator, StepContext } from "./evaluator";
-import { dropMetricName, getLabel, labelsHash, METRIC_NAME, TYPE_LABEL } from "./labels";
+import { unwrapParens, type EvalRange, type Evaluator, type StepContext } from "./evaluator";
+import { dropMetricName, getLabel, labelsHash, METRIC_NAME, TYPE_LABEL, UNIT_LABEL } from "./labels";
 import type { FnArg, Window } from "./functions";
 import { WINDOW_FUNCTIONS } from "./functions";
 import { counterDrops, extrapolatedRateSteps, nonCounterInfo, PLAIN_EXTRAPOLATED } from "./functions/rate";
@@ -234,7 +234,14 @@ export function evalRangeFunction(ev: Evaluator, call: Call, r: EvalRange, matri
   const hasOther = other.some((o) => o !== null);
   const plain = PLAIN_EXTRAPOLATED[name];
   if (plain && !win.anchored && !win.smoothed) {
-    return plainExtrapolatedRate(ev, call, r, series, plain.isCounter, plain.isRate, range, offset, at, win);
+    const rates: StepMatrix = [];
+    plainExtrapolatedRate(ev, call, r, series, plain.isCounter, plain.isRate, range, offset, at, (metric, dropName, f, has) => {
+      const s = newStepSeries(metric, n, dropName);
+      s.f.set(f);
+      s.has.set(has);
+      rates.push(s);
+    });
+    return rates;
   }
   for (const s of series) {
     ev.checkContext();
@@ -308,7 +315,8 @@ export function evalRangeFunction(ev: Evaluator, call: Call, r: EvalRange, matri
 /**
  * rate/increase/delta without modifiers: one kernel call per series over all
  * steps (extrapolatedRateSteps), as Prometheus's rangeEval runs matrix
- * selector functions series by series.
+ * selector functions series by series. Each series with points is handed to
+ * `emit` in scratch arrays that are reused for the next series.
  */
 function plainExtrapolatedRate(
   ev: Evaluator,
@@ -320,21 +328,25 @@ function plainExtrapolatedRate(
   range: number,
   offset: number,
   at: number | null,
-  win: Window,
-): StepMatrix {
+  emit: (metric: Labels, dropName: boolean, f: Float64Array, has: Uint8Array) => void,
+): void {
   const n = numSteps(r);
   const delayed = ev.opts.enableDelayedNameRemoval;
   const enh = ev.newStepContext();
-  const out: StepMatrix = [];
   const firstRef = (at ?? r.start) - offset;
   const refStep = at === null ? r.interval : 0;
   const stats = new Float64Array(1);
-  // The kernel writes into scratch arrays; a series with points gets its own copy.
   const scratchF = new Float64Array(n);
   const scratchHas = new Uint8Array(n);
   let drops = new Int32Array(0);
   // The "might not be a counter" check depends only on __name__ and __type__.
   const checked = new Set<string>();
+  // Without delayed name removal, dropping the name can make two results
+  // equal, which is Prometheus's duplicate-labelset error; that needs
+  // checking only when the series differ in the labels dropped.
+  const dropped: Labels[] = [];
+  let firstMeta: string | null = null;
+  let mixedMeta = false;
   for (const s of series) {
     ev.checkContext();
     const f = s.f;
@@ -349,20 +361,57 @@ function plainExtrapolatedRate(
       const key = getLabel(metric, METRIC_NAME) + "\xff" + getLabel(metric, TYPE_LABEL);
       if (!checked.has(key)) {
         checked.add(key);
-        win.metric = metric;
-        nonCounterInfo(enh, win, call);
+        nonCounterInfo(enh, metric, call);
       }
     }
     if (points === 0) continue;
-    const outS = newStepSeries(delayed ? metric : dropMetricName(metric), n, delayed);
-    outS.f.set(scratchF);
-    outS.has.set(scratchHas);
-    scratchHas.fill(0);
     ev.addSamples(points);
-    out.push(outS);
+    if (delayed) emit(metric, true, scratchF, scratchHas);
+    else {
+      const out = dropMetricName(metric);
+      const meta = getLabel(metric, METRIC_NAME) + "\xff" + getLabel(metric, TYPE_LABEL) + "\xff" + getLabel(metric, UNIT_LABEL);
+      if (firstMeta === null) firstMeta = meta;
+      else if (meta !== firstMeta) mixedMeta = true;
+      dropped.push(out);
+      emit(out, false, scratchF, scratchHas);
+    }
+    scratchHas.fill(0);
   }
   ev.totalSamples += stats[0];
-  return out;
+  if (mixedMeta) {
+    const seen = new Set<string>();
+    for (const m of dropped) {
+      const k = labelsHash(m);
+      if (seen.has(k)) ev.error("vector cannot contain metrics with the same labelset");
+      seen.add(k);
+    }
+  }
+}
+
+/**
+ * Streams a plain rate/increase/delta call (no anchored/smoothed modifier)
+ * to `each`, series by series, without building its step matrix; the
+ * series handed over is scratch, valid only during the call. Returns false
+ * for any other expression.
+ */
+export function streamRangeFunction(ev: Evaluator, call: Call, r: EvalRange, each: (s: StepSeries) => void): boolean {
+  const plain = PLAIN_EXTRAPOLATED[call.func.name];
+  if (!plain || call.args.length !== 1) return false;
+  const arg = unwrapParens(call.args[0]);
+  if (arg.type !== "matrixSelector" && arg.type !== "subquery") return false;
+  if (arg.type === "matrixSelector" && (arg.vectorSelector.anchored || arg.vectorSelector.smoothed)) return false;
+  const offset = arg.type === "matrixSelector" ? arg.vectorSelector.offset : arg.offset;
+  const at = ev.atTime(arg.type === "matrixSelector" ? arg.vectorSelector : arg);
+  const series = ev.rangeArgSeries(arg, r);
+  const scratch: StepSeries = { metric: [], f: new Float64Array(0), has: new Uint8Array(0), dropName: false };
+  plainExtrapolatedRate(ev, call, r, series, plain.isCounter, plain.isRate, arg.range, offset, at, (metric, dropName, f, has) => {
+    scratch.metric = metric;
+    scratch.dropName = dropName;
+    scratch.f = f;
+    scratch.has = has;
+    each(scratch);
+  });
+  return true;
 }
 
 function absentOverTime(ev: Evaluator, call: Call, r: EvalRange, mat: StepMatrix, n: number): StepMatrix {

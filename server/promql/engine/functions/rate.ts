@@ -6,13 +6,14 @@ import type { Window, WindowFunction } from "./index";
 import type { StepContext } from "../evaluator";
 import type { Call } from "../../parser/ast";
 import { getLabel } from "../labels";
+import type { Labels } from "../../../storage/labels/labels";
 import { goQuote } from "../../parser/go-format";
 
-function nonCounterInfo(enh: StepContext, w: Window, call: Call): void {
-  const name = getLabel(w.metric, "__name__");
+function nonCounterInfo(enh: StepContext, metric: Labels, call: Call): void {
+  const name = getLabel(metric, "__name__");
   if (name === "") return;
   if (name.endsWith("_total") || name.endsWith("_sum") || name.endsWith("_count") || name.endsWith("_bucket")) return;
-  const type = getLabel(w.metric, "__type__");
+  const type = getLabel(metric, "__type__");
   if (type === "counter") return;
   enh.info(`metric might not be a counter, name does not end in _total/_sum/_count/_bucket: ${goQuote(name)}`, call.args[0]);
 }
@@ -132,7 +133,7 @@ export function extrapolate(
 
 function extrapolatedRate(isCounter: boolean, isRate: boolean): WindowFunction {
   return (w, _args, call, enh) => {
-    if (isCounter && w.firstCall && w.hi > w.lo) nonCounterInfo(enh, w, call);
+    if (isCounter && w.firstCall && w.hi > w.lo) nonCounterInfo(enh, w.metric, call);
     if (w.anchored || w.smoothed) {
       const v = boundaryRate(w, isCounter, isRate);
       return v === null ? undefined : v;
