@@ -40,9 +40,13 @@ function isDark(color: string): boolean {
   return 0.2126 * r + 0.7152 * g + 0.0722 * b < 128;
 }
 
-/** The current chart theme, updated when the page's theme changes. */
+/**
+ * The current chart theme, updated when the page's theme changes. Read at the
+ * first render (charts render only in the browser, after their data arrived),
+ * so the first draw already has the right colors instead of drawing twice.
+ */
 export function useChartTheme(): ChartTheme {
-  const [theme, setTheme] = useState<ChartTheme>(FALLBACK);
+  const [theme, setTheme] = useState<ChartTheme>(readTheme);
   useEffect(() => {
     const update = () => setTheme((prev) => {
       const next = readTheme();

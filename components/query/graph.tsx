@@ -8,7 +8,8 @@
 // components/charts/time-series-chart.tsx's job.
 
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import { Fragment, useCallback, useMemo, useState } from "react";
+import { useCallback, useMemo, useRef, useState } from "react";
+import { useVirtualizer } from "@tanstack/react-virtual";
 import { apiFetch, type ApiRequestError } from "@/components/api/use-api-query";
 import type { QueryData, RangeSeries } from "@/components/api/types/query";
 import { TimeSeriesChart } from "@/components/charts/time-series-chart";
@@ -22,8 +23,8 @@ import { formatDisplayTime, formatDuration } from "./time";
 import { Annotations, QueryError } from "./query-error";
 import styles from "./query.module.css";
 
-/** Legend entries rendered; the chart still draws every series. */
-const LEGEND_LIMIT = 1000;
+/** Legend row height, px (rows are virtualized: 10,000 series stay cheap). */
+const LEGEND_ROW_PX = 22;
 const CHART_HEIGHT = 340;
 
 interface Props {
@@ -182,34 +183,64 @@ function DrawnGraph({ data, stacked, utc, onZoom, refetching, stale }: { data: R
         {(refetching || stale) && <span className={styles.refetching}>{stale ? "showing the previous result" : "refreshing…"}</span>}
       </div>
       {series.length > 0 && (
-        <div className={styles.legend} data-testid="legend">
+        <>
           <div className={styles.legendHint}>Click a series to show only it, Ctrl/⌘-click to toggle it. Drag across the graph to zoom in.</div>
-          {colored.slice(0, LEGEND_LIMIT).map((s: GraphSeries & { color: string }, i) => (
-            <Fragment key={s.key}>
-              {data.exprs.length > 1 && (i === 0 || colored[i - 1]!.exprIndex !== s.exprIndex) && (
-                <div className={styles.legendGroup}>
-                  #{s.exprIndex + 1} <code>{data.exprs[s.exprIndex]}</code>
-                </div>
-              )}
-              <button
-                type="button"
-              className={`${styles.legendItem} ${hidden.has(s.key) ? styles.legendHidden : ""}`}
-              onClick={(e) => onLegendClick(s.key, e)}
-              data-testid="legend-item"
-              aria-pressed={!hidden.has(s.key)}
-            >
-                <span className={styles.swatch} style={{ background: s.color }} />
-                {s.label}
-              </button>
-            </Fragment>
-          ))}
-          {colored.length > LEGEND_LIMIT && (
-            <div className={styles.legendHint}>
-              and {(colored.length - LEGEND_LIMIT).toLocaleString("en-US")} more series (all drawn)
-            </div>
-          )}
-        </div>
+          <Legend series={colored} exprs={data.exprs} hidden={hidden} onClick={onLegendClick} />
+        </>
       )}
     </>
+  );
+}
+
+type LegendRow = { kind: "group"; exprIndex: number } | { kind: "series"; s: GraphSeries & { color: string } };
+
+/**
+ * The legend under the chart, virtualized so only the visible rows exist in
+ * the DOM; with several expressions, series are grouped under their expression.
+ */
+function Legend({ series, exprs, hidden, onClick }: { series: (GraphSeries & { color: string })[]; exprs: string[]; hidden: ReadonlySet<string>; onClick: (key: string, e: React.MouseEvent) => void }) {
+  const rows = useMemo(() => {
+    const out: LegendRow[] = [];
+    series.forEach((s, i) => {
+      if (exprs.length > 1 && (i === 0 || series[i - 1]!.exprIndex !== s.exprIndex)) out.push({ kind: "group", exprIndex: s.exprIndex });
+      out.push({ kind: "series", s });
+    });
+    return out;
+  }, [series, exprs.length]);
+  const scrollRef = useRef<HTMLDivElement>(null);
+  // eslint-disable-next-line react-hooks/incompatible-library -- the virtualizer is read during render by design
+  const virtual = useVirtualizer({ count: rows.length, getScrollElement: () => scrollRef.current, estimateSize: () => LEGEND_ROW_PX, overscan: 8 });
+  return (
+    <div ref={scrollRef} className={styles.legend} data-testid="legend" style={{ height: Math.min(rows.length * LEGEND_ROW_PX + 8, 230) }}>
+      <div style={{ height: virtual.getTotalSize(), position: "relative" }}>
+        {virtual.getVirtualItems().map((v) => {
+          const row = rows[v.index]!;
+          const style = { position: "absolute" as const, top: v.start, left: 0, right: 0, height: LEGEND_ROW_PX };
+          if (row.kind === "group") {
+            return (
+              <div key={`g${row.exprIndex}`} className={styles.legendGroup} style={style}>
+                #{row.exprIndex + 1} <code>{exprs[row.exprIndex]}</code>
+              </div>
+            );
+          }
+          const s = row.s;
+          return (
+            <button
+              type="button"
+              key={s.key}
+              style={style}
+              className={`${styles.legendItem} ${hidden.has(s.key) ? styles.legendHidden : ""}`}
+              onClick={(e) => onClick(s.key, e)}
+              data-testid="legend-item"
+              aria-pressed={!hidden.has(s.key)}
+              title={s.label}
+            >
+              <span className={styles.swatch} style={{ background: s.color }} />
+              <span className={styles.legendText}>{s.label}</span>
+            </button>
+          );
+        })}
+      </div>
+    </div>
   );
 }
