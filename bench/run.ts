@@ -1,11 +1,12 @@
 /**
  * `npm run bench`: every benchmark, printing figures and ratios.
- * BENCH=name1,name2 selects some (xor-chunk, exposition-parser, remote-write, promql, scrape).
+ * BENCH=name1,name2 selects some (xor-chunk, exposition-parser, remote-write, promql, scrape, ui-targets).
  */
 import { benchExpositionParser } from "../server/scrape/exposition-parser.bench";
 import { benchScrape } from "../server/scrape/scrape.bench";
 import { benchPromQL } from "./promql";
 import { benchRemoteWrite } from "./remote-write";
+import { benchUiTargets } from "./ui-targets";
 import { benchXorChunk } from "./xor-chunk";
 
 const all: Record<string, () => Promise<void> | void> = {
@@ -14,6 +15,7 @@ const all: Record<string, () => Promise<void> | void> = {
   "remote-write": benchRemoteWrite,
   promql: benchPromQL,
   scrape: benchScrape,
+  "ui-targets": benchUiTargets,
 };
 
 const wanted = process.env.BENCH?.split(",") ?? Object.keys(all);
