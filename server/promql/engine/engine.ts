@@ -178,32 +178,54 @@ export class Engine {
             return { type: "vector", value: cleanupVector(ev, vec) };
           }
         } else {
-          // Every output point goes into one pair of buffers; each series gets views of them.
+          // Output points go into blocks shared by several series (each
+          // series gets views). Blocks stay under glibc's 128 KiB mmap
+          // threshold: one big buffer per query would be fresh mmap'd memory
+          // every time, and page-faulting it in cost more than filling it.
           const counts = new Int32Array(res.length);
-          let total = 0;
           for (let i = 0; i < res.length; i++) {
             const has = res[i].has;
             let c = 0;
             for (let j = 0; j < has.length; j++) c += has[j];
             counts[i] = c;
-            total += c;
           }
-          const tBuf = new Float64Array(total);
-          const fBuf = new Float64Array(total);
+          const n = res.length > 0 ? res[0].has.length : 0;
+          const stepTimes = new Float64Array(n);
+          for (let j = 0; j < n; j++) stepTimes[j] = start + j * step;
           const mat: Matrix = [];
+          let tBlock = new Float64Array(0);
+          let fBlock = new Float64Array(0);
           let pos = 0;
           for (let i = 0; i < res.length; i++) {
             const s = res[i];
             const c = counts[i];
             if (c === 0 && type !== "scalar") continue;
-            const t = tBuf.subarray(pos, pos + c);
-            const f = fBuf.subarray(pos, pos + c);
-            let k = 0;
-            for (let j = 0; j < s.has.length; j++) {
-              if (!s.has[j]) continue;
-              t[k] = start + j * step;
-              f[k] = s.f[j];
-              k++;
+            if (pos + c > tBlock.length) {
+              const size = Math.max(c, OUTPUT_BLOCK);
+              tBlock = new Float64Array(size);
+              fBlock = new Float64Array(size);
+              pos = 0;
+            }
+            const t = tBlock.subarray(pos, pos + c);
+            const f = fBlock.subarray(pos, pos + c);
+            if (c === n) {
+              // A point at every step (the usual case). Plain loops: for a
+              // few hundred elements TypedArray.set's call overhead costs more.
+              const sf = s.f;
+              for (let j = 0; j < n; j++) {
+                t[j] = stepTimes[j];
+                f[j] = sf[j];
+              }
+            } else {
+              const has = s.has;
+              const sf = s.f;
+              let k = 0;
+              for (let j = 0; j < n; j++) {
+                if (has[j] === 0) continue;
+                t[k] = stepTimes[j];
+                f[k] = sf[j];
+                k++;
+              }
             }
             pos += c;
             mat.push({ metric: type === "scalar" ? [] : s.metric, t, f, dropName: s.dropName });
@@ -224,6 +246,9 @@ export class Engine {
   }
 }
 
+/** Doubles per output block: 117 KiB, under glibc's default mmap threshold. */
+const OUTPUT_BLOCK = 15_000;
+
 /** Delayed `__name__` removal at the end of the query (Prometheus's cleanupMetricLabels). */
 function cleanupVector(ev: Evaluator, vec: Vector): Vector {
   for (const s of vec) {
@@ -235,16 +260,18 @@ function cleanupVector(ev: Evaluator, vec: Vector): Vector {
 }
 
 function cleanupMatrix(ev: Evaluator, mat: Matrix): Matrix {
-  const byKey = new Map<string, Matrix[number]>();
+  // Series are unique until names are dropped here; without that, nothing can collide.
+  if (!mat.some((s) => s.dropName)) return mat.map((s) => ({ metric: s.metric, t: s.t, f: s.f }));
+  const byKey = new Map<string, Series>();
   const out: Matrix = [];
   for (const s of mat) {
-    if (s.dropName) s.metric = dropMetricName(s.metric);
-    delete s.dropName;
-    const k = labelsHash(s.metric);
+    const metric = s.dropName ? dropMetricName(s.metric) : s.metric;
+    const k = labelsHash(metric);
     const prev = byKey.get(k);
     if (!prev) {
-      byKey.set(k, s);
-      out.push(s);
+      const c = { metric, t: s.t, f: s.f };
+      byKey.set(k, c);
+      out.push(c);
       continue;
     }
     // Series that only became equal by dropping their names may be merged
