@@ -30,6 +30,12 @@ test("typing with autocomplete, running the query and seeing rows", async ({ pag
   await expect(q.panel().getByTestId("query-stats")).toContainText("Samples queried");
   expect(q.params().get("g0.expr")).toBe("vigil_tsdb_head_samples_appended_total");
   expect(q.params().get("g0.tab")).toBe("table");
+
+  // The executed query is now offered from the history.
+  await q.typeExpression("appended_total");
+  const fromHistory = page.locator(".cm-tooltip-autocomplete li", { hasText: "vigil_tsdb_head_samples_appended_total" });
+  await expect(page.locator(".cm-tooltip-autocomplete completion-section", { hasText: "Query history" })).toBeVisible();
+  await expect(fromHistory.first()).toBeVisible();
 });
 
 test("graph tab draws a chart, drag-to-zoom narrows the range in the URL, and the URL restores the view", async ({ page, context }) => {
@@ -156,7 +162,7 @@ test("panels can be added, duplicated and removed, and the URL follows", async (
 
 // Screenshots for docs/screenshots, in both themes, at 1280 px wide.
 for (const scheme of ["light", "dark"] as const) {
-  test(`screenshots (${scheme})`, async ({ page }) => {
+  test(`screenshots (${scheme})`, async ({ page, request }) => {
     fs.mkdirSync("docs/screenshots", { recursive: true });
     await page.setViewportSize({ width: 1280, height: 860 });
     await page.emulateMedia({ colorScheme: scheme });
@@ -169,6 +175,8 @@ for (const scheme of ["light", "dark"] as const) {
     await q.editor().click();
     await shot("table");
 
+    // rate() needs two scrapes inside its window.
+    await waitForData(request, "rate(vigil_process_cpu_seconds_total[1m])");
     await page.goto(`/query?g0.expr=${encodeURIComponent("rate(vigil_process_cpu_seconds_total[1m])")}&g0.overlay=${encodeURIComponent("rate(vigil_process_cpu_user_seconds_total[1m])")}&g0.tab=graph&g0.range_input=1m`);
     await expect(q.panel().getByTestId("time-series-chart")).toHaveAttribute("data-drawn", /^[1-9]/);
     await shot("graph");

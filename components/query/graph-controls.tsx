@@ -49,7 +49,7 @@ export function TimeInput({ endMs, resolvedEndMs, utc, onChange, label }: { endM
     // Nothing executed yet, so "now" has no value: an empty date mask would only confuse.
     return (
       <>
-        <input className={styles.input} value="now (at execution)" readOnly aria-label={label} data-testid="end-input" onFocus={() => onChange(Math.floor(Date.now() / 1000) * 1000)} />
+        <input key="pending" className={styles.input} value="now (at execution)" readOnly aria-label={label} data-testid="end-input" onFocus={() => onChange(Math.floor(Date.now() / 1000) * 1000)} />
         <button type="button" className={styles.button} disabled>
           Now
         </button>
@@ -59,6 +59,7 @@ export function TimeInput({ endMs, resolvedEndMs, utc, onChange, label }: { endM
   return (
     <>
       <input
+        key="time"
         type="datetime-local"
         step={1}
         className={styles.input}

@@ -28,6 +28,8 @@ interface Props {
   "data-testid"?: string;
 }
 
+const HISTORY_SECTION = { name: "Query history", rank: 100 };
+
 /** History entries containing the whole text typed so far, offered when the cursor is at the end. */
 function historySource(getHistory: () => string[]) {
   return (ctx: CompletionContext): CompletionResult | null => {
@@ -40,9 +42,9 @@ function historySource(getHistory: () => string[]) {
     return {
       from: 0,
       to: text.length,
-      filter: false,
-      // Below metric names and functions: history is a fallback, not the first suggestion.
-      options: matches.map((h, i) => ({ label: h, type: "text", section: "Query history", boost: -50 - i })),
+      // CodeMirror's own matching (not `filter: false`, which would rank these above everything):
+      // a named section sorts after the unsectioned metric, label and function completions.
+      options: matches.map((h, i) => ({ label: h, type: "text", section: HISTORY_SECTION, boost: -i })),
     };
   };
 }
@@ -105,6 +107,7 @@ export const PromqlEditor = forwardRef<PromqlEditorHandle, Props>(function Promq
         { tag: tags.comment, color: "var(--muted)", fontStyle: "italic" },
         { tag: tags.invalid, color: "#d1242f" },
       ]);
+      const historyData = [{ autocomplete: historySource(() => latest.current.history) }];
       const runKeys = keymap.of([
         {
           key: "Enter",
@@ -128,7 +131,8 @@ export const PromqlEditor = forwardRef<PromqlEditorHandle, Props>(function Promq
           EditorView.lineWrapping,
           placeholderExt(placeholder ?? "Expression (press Shift+Enter for newlines)"),
           promql.asExtension(),
-          EditorState.languageData.of(() => [{ autocomplete: historySource(() => latest.current.history) }]),
+          // The same source object every time: CodeMirror tracks sources by identity.
+          EditorState.languageData.of(() => historyData),
           // Completion's own Enter (accept) has the highest precedence; ours runs when no popup is open,
           // and before the default keymap's newline.
           Prec.high(runKeys),
