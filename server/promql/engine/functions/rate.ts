@@ -157,7 +157,8 @@ export const PLAIN_EXTRAPOLATED: Readonly<Record<string, { isCounter: boolean; i
  * outF/outHas (no per-step call or boxed return value). The step's reference
  * time is firstRef + step * refStep (refStep is 0 under `@`). `drops` is the
  * series' counterDrops (null for delta). The arithmetic is extrapolate()'s,
- * written out here so the loop stays one function. Returns the number of
+ * written out here so the loop stays one function, with each window shape's
+ * part of it computed once (the results are the same to the bit). Returns the number of
  * points written; stats[0] grows by the number of samples the windows held.
  */
 export function extrapolatedRateSteps(
@@ -180,6 +181,16 @@ export function extrapolatedRateSteps(
   let hi = 0;
   let points = 0;
   let sampled = 0;
+  // The last window shape (ms from the window start to its first sample and
+  // from its last sample to the end, and the sample count) and what follows from it.
+  let shapeStart = -1;
+  let shapeEnd = -1;
+  let shapeCount = -1;
+  let sampledInterval = 0;
+  let durationToStart = 0;
+  let durationToEnd = 0;
+  let shapeFactor = 0;
+  let zeroBound = 0;
   for (let step = 0; step < n; step++) {
     const ref = firstRef + step * refStep;
     const mint = ref - rangeMs;
@@ -204,21 +215,39 @@ export function extrapolatedRateSteps(
         prev = x;
       }
     }
-    let durationToStart = (firstT - mint) / 1000;
-    let durationToEnd = (ref - lastT) / 1000;
-    const sampledInterval = (lastT - firstT) / 1000;
-    const avgBetween = sampledInterval / (count - 1);
-    const threshold = avgBetween * 1.1;
-    if (durationToStart >= threshold) durationToStart = avgBetween / 2;
-    if (isCounter) {
-      // Counters cannot be negative: don't extrapolate past the zero point.
-      let durationToZero = durationToStart;
-      if (res > 0 && firstF >= 0) durationToZero = sampledInterval * (firstF / res);
-      if (durationToZero < durationToStart) durationToStart = durationToZero;
+    // The extrapolation depends on the window's shape (where its first and
+    // last samples sit, and how many it holds) and, for counters, on the
+    // zero point. With regular scrapes every window of a series has the same
+    // shape, so the shape's factor is computed once and reused.
+    const toStartMs = firstT - mint;
+    const toEndMs = ref - lastT;
+    if (toStartMs !== shapeStart || toEndMs !== shapeEnd || count !== shapeCount) {
+      shapeStart = toStartMs;
+      shapeEnd = toEndMs;
+      shapeCount = count;
+      sampledInterval = (lastT - firstT) / 1000;
+      const avgBetween = sampledInterval / (count - 1);
+      const threshold = avgBetween * 1.1;
+      durationToStart = toStartMs / 1000;
+      if (durationToStart >= threshold) durationToStart = avgBetween / 2;
+      durationToEnd = toEndMs / 1000;
+      if (durationToEnd >= threshold) durationToEnd = avgBetween / 2;
+      shapeFactor = (sampledInterval + durationToStart + durationToEnd) / sampledInterval;
+      if (isRate) shapeFactor /= rangeSecs;
+      // firstF / res at or above this bound puts the zero point before the
+      // extrapolated start (with a margin far above rounding error), so the
+      // division below can be skipped.
+      zeroBound = (durationToStart / sampledInterval) * (1 + 1e-9);
     }
-    if (durationToEnd >= threshold) durationToEnd = avgBetween / 2;
-    let factor = (sampledInterval + durationToStart + durationToEnd) / sampledInterval;
-    if (isRate) factor /= rangeSecs;
+    let factor = shapeFactor;
+    if (isCounter && res > 0 && firstF >= 0 && !(firstF > 0 && firstF >= res * zeroBound)) {
+      // Counters cannot be negative: don't extrapolate past the zero point.
+      const durationToZero = sampledInterval * (firstF / res);
+      if (durationToZero < durationToStart) {
+        factor = (sampledInterval + durationToZero + durationToEnd) / sampledInterval;
+        if (isRate) factor /= rangeSecs;
+      }
+    }
     outF[step] = res * factor;
     outHas[step] = 1;
     points++;
