@@ -102,9 +102,22 @@ export function evalAggregation(ev: Evaluator, e: AggregateExpr, r: EvalRange): 
     return acc.finish(ev);
   }
 
+  if (e.op === "topk" || e.op === "bottomk") {
+    const acc = new TopK(e.op === "topk", n, params!, grouping, e.without);
+    if (!ev.streamSteps(e.expr, r, (s) => acc.add(s))) {
+      const input = ev.evalSteps(e.expr, r);
+      for (let si = 0; si < input.length; si++) {
+        if ((si & 0xff) === 0) ev.checkContext();
+        acc.add(input[si]);
+      }
+    }
+    if (!checkParams(ev, e, params)) return [];
+    return acc.finish(ev);
+  }
+
   const input = ev.evalSteps(e.expr, r);
 
-  const isK = e.op === "topk" || e.op === "bottomk" || e.op === "limitk" || e.op === "limit_ratio";
+  const isK = e.op === "limitk" || e.op === "limit_ratio";
   const groupIndex = new Map<string, number>();
   const seriesToGroup = new Int32Array(input.length);
   const result: StepSeries[] = [];
@@ -120,6 +133,20 @@ export function evalAggregation(ev: Evaluator, e: AggregateExpr, r: EvalRange): 
     seriesToGroup[si] = idx;
   }
 
+  if (!checkParams(ev, e, params)) return [];
+
+  if (isK) return aggregateK(ev, e, r, n, params, input, seriesToGroup, groupCount);
+
+  if (e.op === "quantile") return aggregateQuantile(ev, n, params, input, seriesToGroup, result, groupCount);
+
+  return ev.error(`aggregation ${e.op} is not implemented`);
+}
+
+/**
+ * Prometheus's checks of an aggregation's parameter over all steps: errors,
+ * annotations, and false when no step can have a result.
+ */
+function checkParams(ev: Evaluator, e: AggregateExpr, params: Float64Array | null): boolean {
   if (params) {
     let max = -Infinity;
     let min = Infinity;
@@ -133,10 +160,10 @@ export function evalAggregation(ev: Evaluator, e: AggregateExpr, r: EvalRange): 
     }
     if (e.op === "topk" || e.op === "bottomk" || e.op === "limitk") {
       if (hasNaN) ev.error("Parameter value is NaN");
-      if (max < 1) return [];
+      if (max < 1) return false;
     } else if (e.op === "limit_ratio") {
       if (hasNaN) ev.error("Ratio value is NaN");
-      if (max === 0 && min === 0) return [];
+      if (max === 0 && min === 0) return false;
       if (max > 1) ev.addAnnotation("warning", `ratio value should be between -1 and 1, got ${formatFloatG(max)}, capping to 1`, e.param);
       if (min < -1) ev.addAnnotation("warning", `ratio value should be between -1 and 1, got ${formatFloatG(min)}, capping to -1`, e.param);
     } else if (e.op === "quantile") {
@@ -146,12 +173,7 @@ export function evalAggregation(ev: Evaluator, e: AggregateExpr, r: EvalRange): 
     }
   }
 
-  if (e.op === "topk" || e.op === "bottomk") return aggregateTopK(ev, e, n, params, input, seriesToGroup, groupCount);
-  if (isK) return aggregateK(ev, e, r, n, params, input, seriesToGroup, groupCount);
-
-  if (e.op === "quantile") return aggregateQuantile(ev, n, params, input, seriesToGroup, result, groupCount);
-
-  return ev.error(`aggregation ${e.op} is not implemented`);
+  return true;
 }
 
 /** Aggregations computed by GroupedAggregation. */
@@ -448,57 +470,77 @@ function aggregateK(
   return out;
 }
 
-/** Go's convertibleToInt64 check and truncation of topk/bottomk/limitk's parameter, capped at the input size. */
-function kParam(ev: Evaluator, param: number, inputLen: number): number {
-  if (!convertibleToInt64(param)) ev.error(`Scalar value ${formatFloatG(param)} overflows int64`);
-  return Math.min(Math.trunc(param), inputLen);
-}
-
 /**
- * topk and bottomk over step arrays. Each (step, group) keeps a binary heap
- * of (value, series index) in two parallel arrays, with exactly the
+ * topk and bottomk over step arrays. Each (group, step) keeps a binary heap
+ * of (value, series number) in two parallel arrays, with exactly the
  * comparisons and heap moves of Prometheus's aggregationK, so ties resolve
- * the same way. The input is read series by series (each series' steps are
+ * the same way. Input comes series by series (each series' steps are
  * contiguous; reading step by step across 10,000 series misses the cache on
  * every sample), which feeds every step's heaps in the same series order as
- * Prometheus's per-step loop does. A selected series' output series is found
- * once and reused at every later step.
+ * Prometheus's per-step loop does, and lets the input be streamed.
  */
-function aggregateTopK(
-  ev: Evaluator,
-  e: AggregateExpr,
-  n: number,
-  params: Float64Array | null,
-  input: StepMatrix,
-  seriesToGroup: Int32Array,
-  groupCount: number,
-): StepMatrix {
-  const top = e.op === "topk";
-  // The heap's order: the root is the element to evict next.
-  const less = top ? (a: number, b: number) => Number.isNaN(a) || a < b : (a: number, b: number) => Number.isNaN(a) || a > b;
-  const ks = new Int32Array(n);
-  for (let step = 0; step < n; step++) ks[step] = kParam(ev, params ? params[step] : NaN, input.length);
-  const G = groupCount;
-  const heapV: (number[] | undefined)[] = new Array(n * G);
-  const heapI: number[][] = new Array(n * G);
-  for (let si = 0; si < input.length; si++) {
-    if ((si & 0xff) === 0) ev.checkContext();
-    const sf = input[si].f;
-    const sh = input[si].has;
-    const g = seriesToGroup[si];
+class TopK {
+  private readonly less: (a: number, b: number) => boolean;
+  /** k per step (0: no result at that step). */
+  private readonly ks: Int32Array;
+  /** The first step whose parameter does not fit an int64 (-1: none). */
+  private readonly overflowStep: number;
+  private readonly groupIndex = new Map<string, number>();
+  /** Per group, per step: the heap's values and series numbers. */
+  private readonly heapV: (number[] | undefined)[][] = [];
+  private readonly heapI: number[][][] = [];
+  /** Labels and dropName of every series added, by series number. */
+  private readonly metrics: Labels[] = [];
+  private readonly dropNames: boolean[] = [];
+
+  constructor(
+    private readonly top: boolean,
+    private readonly n: number,
+    private readonly params: Float64Array,
+    private readonly grouping: Set<string>,
+    private readonly without: boolean,
+  ) {
+    // The heap's order: the root is the element to evict next.
+    this.less = top ? (a, b) => Number.isNaN(a) || a < b : (a, b) => Number.isNaN(a) || a > b;
+    this.ks = new Int32Array(n);
+    let overflow = -1;
+    for (let step = 0; step < n; step++) {
+      const p = params[step];
+      if (convertibleToInt64(p)) this.ks[step] = Math.max(0, Math.min(Math.trunc(p), 0x7fffffff));
+      else if (overflow === -1) overflow = step;
+    }
+    this.overflowStep = overflow;
+  }
+
+  add(s: StepSeries): void {
+    const si = this.metrics.length;
+    this.metrics.push(s.metric);
+    this.dropNames.push(s.dropName);
+    const key = groupingKey(s.metric, this.grouping, this.without);
+    let g = this.groupIndex.get(key);
+    if (g === undefined) {
+      g = this.heapV.length;
+      this.groupIndex.set(key, g);
+      this.heapV.push(new Array(this.n));
+      this.heapI.push(new Array(this.n));
+    }
+    const heapV = this.heapV[g];
+    const heapI = this.heapI[g];
+    const { ks, less, top, n } = this;
+    const sf = s.f;
+    const sh = s.has;
     for (let step = 0; step < n; step++) {
       if (!sh[step]) continue;
       const k = ks[step];
       if (k < 1) continue;
       const v = sf[step];
-      const h = step * G + g;
-      const hv = heapV[h];
+      const hv = heapV[step];
       if (hv === undefined) {
-        heapV[h] = [v];
-        heapI[h] = [si];
+        heapV[step] = [v];
+        heapI[step] = [si];
         continue;
       }
-      const hi = heapI[h];
+      const hi = heapI[step];
       if (hv.length < k) {
         hv.push(v);
         hi.push(si);
@@ -510,39 +552,46 @@ function aggregateTopK(
       }
     }
   }
-  const outOf = new Int32Array(input.length).fill(-1);
-  const byKey = new Map<string, number>();
-  const out: StepMatrix = [];
-  let points = 0;
-  for (let step = 0; step < n; step++) {
-    for (let g = 0; g < G; g++) {
-      const hv = heapV[step * G + g];
-      if (hv === undefined) continue;
-      const hi = heapI[step * G + g];
-      if (hv.length > 1) sortPairs(hv, hi, (a, b) => less(b, a));
-      for (let j = 0; j < hv.length; j++) {
-        const si = hi[j];
-        let oi = outOf[si];
-        if (oi === -1 || n === 1) {
-          // Series with equal labels share an output series (as they would in Prometheus's result map).
-          const key = labelsHash(input[si].metric);
-          const found = n === 1 ? undefined : byKey.get(key);
-          if (found !== undefined) oi = found;
-          else {
-            oi = out.length;
-            out.push(newStepSeries(input[si].metric, n, input[si].dropName));
-            byKey.set(key, oi);
+
+  /** Each step's selection, sorted as Prometheus sorts it, as series (one per selected input series). */
+  finish(ev: Evaluator): StepMatrix {
+    if (this.overflowStep >= 0) ev.error(`Scalar value ${formatFloatG(this.params[this.overflowStep])} overflows int64`);
+    const n = this.n;
+    const less = this.less;
+    const outOf = new Int32Array(this.metrics.length).fill(-1);
+    const byKey = new Map<string, number>();
+    const out: StepMatrix = [];
+    let points = 0;
+    for (let step = 0; step < n; step++) {
+      for (let g = 0; g < this.heapV.length; g++) {
+        const hv = this.heapV[g][step];
+        if (hv === undefined) continue;
+        const hi = this.heapI[g][step];
+        if (hv.length > 1) sortPairs(hv, hi, (a, b) => less(b, a));
+        for (let j = 0; j < hv.length; j++) {
+          const si = hi[j];
+          let oi = outOf[si];
+          if (oi === -1 || n === 1) {
+            // Series with equal labels share an output series (as they would in Prometheus's result map).
+            const key = labelsHash(this.metrics[si]);
+            const found = n === 1 ? undefined : byKey.get(key);
+            if (found !== undefined) oi = found;
+            else {
+              oi = out.length;
+              out.push(newStepSeries(this.metrics[si], n, this.dropNames[si]));
+              byKey.set(key, oi);
+            }
+            outOf[si] = oi;
           }
-          outOf[si] = oi;
+          out[oi].f[step] = hv[j];
+          out[oi].has[step] = 1;
+          points++;
         }
-        out[oi].f[step] = hv[j];
-        out[oi].has[step] = 1;
-        points++;
       }
     }
+    ev.addSamples(points);
+    return out;
   }
-  ev.addSamples(points);
-  return out;
 }
 
 function siftUp(hv: number[], hi: number[], j: number, less: (a: number, b: number) => boolean): void {

@@ -339,13 +339,18 @@ function plainExtrapolatedRate(
   const scratchF = new Float64Array(n);
   const scratchHas = new Uint8Array(n);
   let drops = new Int32Array(0);
-  // The "might not be a counter" check depends only on __name__ and __type__.
+  // The "might not be a counter" check depends only on __name__ and __type__
+  // (usually the same for every series: checked when they change).
   const checked = new Set<string>();
+  let lastName: string | null = null;
+  let lastType: string | null = null;
   // Without delayed name removal, dropping the name can make two results
   // equal, which is Prometheus's duplicate-labelset error; that needs
   // checking only when the series differ in the labels dropped.
   const dropped: Labels[] = [];
-  let firstMeta: string | null = null;
+  let firstName: string | null = null;
+  let firstType = "";
+  let firstUnit = "";
   let mixedMeta = false;
   for (const s of series) {
     ev.checkContext();
@@ -357,8 +362,12 @@ function plainExtrapolatedRate(
     const sampledBefore = stats[0];
     const points = extrapolatedRateSteps(s.t, f, isCounter ? drops : null, firstRef, refStep, n, range, isCounter, isRate, scratchF, scratchHas, stats);
     const metric = s.dropName ? dropMetricName(s.metric) : s.metric;
-    if (isCounter && stats[0] > sampledBefore) {
-      const key = getLabel(metric, METRIC_NAME) + "\xff" + getLabel(metric, TYPE_LABEL);
+    const name = getLabel(metric, METRIC_NAME);
+    const type = getLabel(metric, TYPE_LABEL);
+    if (isCounter && stats[0] > sampledBefore && (name !== lastName || type !== lastType)) {
+      lastName = name;
+      lastType = type;
+      const key = name + "\xff" + type;
       if (!checked.has(key)) {
         checked.add(key);
         nonCounterInfo(enh, metric, call);
@@ -369,9 +378,11 @@ function plainExtrapolatedRate(
     if (delayed) emit(metric, true, scratchF, scratchHas);
     else {
       const out = dropMetricName(metric);
-      const meta = getLabel(metric, METRIC_NAME) + "\xff" + getLabel(metric, TYPE_LABEL) + "\xff" + getLabel(metric, UNIT_LABEL);
-      if (firstMeta === null) firstMeta = meta;
-      else if (meta !== firstMeta) mixedMeta = true;
+      if (firstName === null) {
+        firstName = name;
+        firstType = type;
+        firstUnit = getLabel(metric, UNIT_LABEL);
+      } else if (!mixedMeta && (name !== firstName || type !== firstType || getLabel(metric, UNIT_LABEL) !== firstUnit)) mixedMeta = true;
       dropped.push(out);
       emit(out, false, scratchF, scratchHas);
     }
