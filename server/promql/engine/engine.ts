@@ -179,9 +179,9 @@ export class Engine {
           }
         } else {
           // Output points go into blocks shared by several series (each
-          // series gets views). Blocks stay under glibc's 128 KiB mmap
-          // threshold: one big buffer per query would be fresh mmap'd memory
-          // every time, and page-faulting it in cost more than filling it.
+          // series gets views). Fresh memory costs a page fault per 4 KiB,
+          // more than filling it, so the output is kept small (see stepTimes)
+          // and blocks stay under glibc's 128 KiB mmap threshold.
           const counts = new Int32Array(res.length);
           for (let i = 0; i < res.length; i++) {
             const has = res[i].has;
@@ -195,28 +195,32 @@ export class Engine {
           const mat: Matrix = [];
           let tBlock = new Float64Array(0);
           let fBlock = new Float64Array(0);
-          let pos = 0;
+          let tPos = 0;
+          let fPos = 0;
           for (let i = 0; i < res.length; i++) {
             const s = res[i];
             const c = counts[i];
             if (c === 0 && type !== "scalar") continue;
-            if (pos + c > tBlock.length) {
-              const size = Math.max(c, OUTPUT_BLOCK);
-              tBlock = new Float64Array(size);
-              fBlock = new Float64Array(size);
-              pos = 0;
+            if (fPos + c > fBlock.length) {
+              fBlock = new Float64Array(Math.max(c, OUTPUT_BLOCK));
+              fPos = 0;
             }
-            const t = tBlock.subarray(pos, pos + c);
-            const f = fBlock.subarray(pos, pos + c);
+            const f = fBlock.subarray(fPos, fPos + c);
+            fPos += c;
+            let t: Float64Array;
             if (c === n) {
-              // A point at every step (the usual case). Plain loops: for a
-              // few hundred elements TypedArray.set's call overhead costs more.
+              // A point at every step (the usual case): all such series
+              // share one timestamp array, which halves the output memory.
+              t = stepTimes;
               const sf = s.f;
-              for (let j = 0; j < n; j++) {
-                t[j] = stepTimes[j];
-                f[j] = sf[j];
-              }
+              for (let j = 0; j < n; j++) f[j] = sf[j];
             } else {
+              if (tPos + c > tBlock.length) {
+                tBlock = new Float64Array(Math.max(c, OUTPUT_BLOCK));
+                tPos = 0;
+              }
+              t = tBlock.subarray(tPos, tPos + c);
+              tPos += c;
               const has = s.has;
               const sf = s.f;
               let k = 0;
@@ -227,7 +231,6 @@ export class Engine {
                 k++;
               }
             }
-            pos += c;
             mat.push({ metric: type === "scalar" ? [] : s.metric, t, f, dropName: s.dropName });
           }
           const cleaned = type === "scalar" ? mat.slice(0, 1) : cleanupMatrix(ev, mat);

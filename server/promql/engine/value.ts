@@ -31,6 +31,8 @@ export type Vector = Sample[];
  * slice of FPoint structs; we keep the points columnar, as the querier's
  * series are, because one object per point costs a range query over 10,000
  * series millions of allocations (use seriesPoints() where objects are handy).
+ * The arrays are read-only views: series of one result share buffers (all
+ * series with a point at every step share one `t`).
  */
 export interface Series {
   metric: Labels;
