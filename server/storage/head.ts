@@ -1,4 +1,4 @@
-import { decodeChunkRange, wrapXor } from "./chunk/chunk";
+import { ENC_XOR, decodeChunkRange } from "./chunk/chunk";
 import { XorAppender, XorSampleBuffer, MAX_SAMPLES_PER_CHUNK } from "./chunk/xor";
 import type { Labels } from "./labels/labels";
 
@@ -108,7 +108,7 @@ export class MemSeries {
 }
 
 export function toMemChunk(a: XorAppender): MemChunk {
-  return { minT: a.minT, maxT: a.maxT, numSamples: a.numSamples, lastV: a.lastValue, data: wrapXor(a.bytes()) };
+  return { minT: a.minT, maxT: a.maxT, numSamples: a.numSamples, lastV: a.lastValue, data: a.bytes(ENC_XOR) };
 }
 
 /** Growable typed sample arrays; Float64Array stores keep NaN payloads intact. */

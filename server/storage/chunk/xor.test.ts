@@ -289,6 +289,18 @@ describe("XOR chunk format", () => {
     expect(decodeXorRange(a.bytes(), -Infinity, Infinity, sink)).toBe(0);
   });
 
+  it("prefixes a tag byte to the copy when asked, mid-chunk and after further appends", () => {
+    const a = new XorAppender(32);
+    for (let i = 0; i < 37; i++) {
+      a.append(1000 + i * 15_000 + (i % 3), i * 1.5);
+      const plain = a.bytes();
+      const tagged = a.bytes(0xab);
+      expect(tagged[0]).toBe(0xab);
+      expect(hex(tagged.subarray(1))).toBe(hex(plain));
+    }
+    expect(hex(new XorAppender().bytes(1))).toBe("010000");
+  });
+
   it("uses each delta-of-delta bucket up to its boundary, on both sides", () => {
     // [dod, prefix, field width]
     const cases: [number, string, number][] = [

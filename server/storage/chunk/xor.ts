@@ -97,14 +97,20 @@ export class XorAppender {
     return this.pos + ((this.nacc + 7) >>> 3);
   }
 
-  /** A copy of the chunk as it stands; appending may continue afterwards. */
-  bytes(): Uint8Array {
-    const out = new Uint8Array(this.byteLength);
-    out.set(this.buf.subarray(0, this.pos));
+  /**
+   * A copy of the chunk as it stands; appending may continue afterwards. With `prefix`
+   * (0..255) the copy starts with that byte (an encoding tag, see chunk.ts), which saves
+   * tagging it with a second copy.
+   */
+  bytes(prefix = -1): Uint8Array {
+    const at = prefix >= 0 ? 1 : 0;
+    const out = new Uint8Array(at + this.byteLength);
+    if (at) out[0] = prefix;
+    out.set(this.buf.subarray(0, this.pos), at);
     // The sample count is kept in `n` and only written here; Prometheus rewrites it per append.
-    out[0] = this.n >>> 8;
-    out[1] = this.n;
-    for (let i = this.pos, shift = 24; i < out.length; i++, shift -= 8) out[i] = this.acc >>> shift;
+    out[at] = this.n >>> 8;
+    out[at + 1] = this.n;
+    for (let i = at + this.pos, shift = 24; i < out.length; i++, shift -= 8) out[i] = this.acc >>> shift;
     return out;
   }
 
