@@ -335,9 +335,11 @@ export class Evaluator {
     for (const s of this.selectedSeries(vs)) {
       const v = s.v;
       let stale = 0;
-      for (let i = 0; i < v.length; i++) {
-        const x = v[i];
-        if (x !== x && isStaleAt(v, i)) stale++;
+      if (mayHoldNaN(v)) {
+        for (let i = 0; i < v.length; i++) {
+          const x = v[i];
+          if (x !== x && isStaleAt(v, i)) stale++;
+        }
       }
       if (stale === 0) {
         out.push({ metric: s.labels, t: s.t, f: s.v });
@@ -455,6 +457,28 @@ export class Evaluator {
   rangeEval(r: EvalRange, fn: (vals: FnArg[], enh: StepContext) => Vector, args: Expr[]): StepMatrix {
     return rangeEval(this, r, fn, args);
   }
+}
+
+/**
+ * Whether an array may hold a NaN (a staleness marker, say): false
+ * guarantees it holds none. A NaN makes the sum NaN; so do +Inf and -Inf
+ * together, which only costs the caller an exact scan. Four running sums
+ * keep the loop free of a per-element branch and of one long dependency chain.
+ */
+function mayHoldNaN(v: Float64Array): boolean {
+  let a = 0;
+  let b = 0;
+  let c = 0;
+  let d = 0;
+  let i = 0;
+  for (; i + 3 < v.length; i += 4) {
+    a += v[i];
+    b += v[i + 1];
+    c += v[i + 2];
+    d += v[i + 3];
+  }
+  for (; i < v.length; i++) a += v[i];
+  return Number.isNaN(a + b + c + d);
 }
 
 export function unwrapParens(e: Expr): Expr {
