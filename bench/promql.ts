@@ -125,22 +125,29 @@ interface Measured {
   heap: number;
 }
 
-async function timed(fn: () => Promise<unknown>): Promise<{ ms: number; cpuMs: number; heap: number }> {
-  globalThis.gc?.();
-  const h0 = process.memoryUsage().heapUsed;
+async function timed(fn: () => Promise<unknown>): Promise<{ ms: number; cpuMs: number }> {
   const c0 = process.cpuUsage();
   const t0 = performance.now();
   await fn();
   const ms = performance.now() - t0;
   const c = process.cpuUsage(c0);
-  return { ms, cpuMs: (c.user + c.system) / 1000, heap: process.memoryUsage().heapUsed - h0 };
+  return { ms, cpuMs: (c.user + c.system) / 1000 };
+}
+
+/** Heap growth over one run of fn, from a collected heap (bytes). */
+async function heapGrowth(fn: () => Promise<unknown>): Promise<number> {
+  globalThis.gc?.();
+  const h0 = process.memoryUsage().heapUsed;
+  await fn();
+  return process.memoryUsage().heapUsed - h0;
 }
 
 /**
  * One query three ways, interleaved run by run so that load from other
  * processes hits all three alike: through the store (what a user sees), its
  * selects alone (run as the engine runs them, all at once), and the engine
- * alone over the recorded select results.
+ * alone over the recorded select results. Then the heap growth of a query
+ * through the store.
  */
 async function measure(store: Querier, engine: Engine, q: string, start: number, end: number): Promise<Measured> {
   const replay = new ReplayQuerier(store);
@@ -151,12 +158,13 @@ async function measure(store: Querier, engine: Engine, q: string, start: number,
   const select: number[] = [];
   const eng: number[] = [];
   const engCpu: number[] = [];
-  let heap = 0;
+  // Timed runs do not force a collection first: a forced full GC leaves
+  // concurrent sweeping to the next milliseconds, which on a heap the size of
+  // the store's inflated the next run's CPU time by up to 2×.
   for (let r = 0; r < 6; r++) {
     const a = await timed(() => engine.rangeQuery(q, start, end, STEP));
     const b = await timed(() => Promise.all(replay.calls.map((c) => store.select(c.matchers, c.mint, c.maxt))));
     const c = await timed(() => replayEngine.rangeQuery(q, start, end, STEP));
-    heap = Math.max(heap, a.heap);
     if (r === 0) continue; // the first run warms the JIT
     total.push(a.ms);
     totalCpu.push(a.cpuMs);
@@ -164,6 +172,8 @@ async function measure(store: Querier, engine: Engine, q: string, start: number,
     eng.push(c.ms);
     engCpu.push(c.cpuMs);
   }
+  let heap = 0;
+  for (let r = 0; r < 2; r++) heap = Math.max(heap, await heapGrowth(() => engine.rangeQuery(q, start, end, STEP)));
   return {
     total: median(total),
     totalCpu: median(totalCpu),
