@@ -259,37 +259,8 @@ export class Evaluator {
     const interval = r.interval;
     for (const s of this.selectedSeries(vs)) {
       this.checkContext();
-      const t = s.t;
-      const v = s.v;
-      const len = t.length;
       const ss = newStepSeries(s.labels, n);
-      const sf = ss.f;
-      const sh = ss.has;
-      let points = 0;
-      let j = -1; // index of the last sample with t <= ref
-      let cachedRef = NaN;
-      let cachedOk = false;
-      let cachedF = 0;
-      for (let step = 0; step < n; step++) {
-        const ref = (at ?? start + step * interval) - offset;
-        if (ref !== cachedRef) {
-          cachedRef = ref;
-          if (j >= 0 && t[j] > ref) j = -1;
-          while (j + 1 < len && t[j + 1] <= ref) j++;
-          cachedOk = j >= 0 && t[j] > ref - lookback;
-          if (cachedOk) {
-            const x = v[j];
-            // Staleness markers are NaNs with a particular bit pattern.
-            if (x !== x && isStaleAt(v, j)) cachedOk = false;
-            else cachedF = sampleTimestamps ? t[j] / 1000 : x;
-          }
-        }
-        if (cachedOk) {
-          sf[step] = cachedF;
-          sh[step] = 1;
-          points++;
-        }
-      }
+      const points = instantSteps(s.t, s.v, (at ?? start) - offset, at === null ? interval : 0, n, lookback, sampleTimestamps, ss.f, ss.has);
       if (points > 0) {
         this.addSamples(points);
         out.push(ss);
@@ -457,6 +428,42 @@ export class Evaluator {
   rangeEval(r: EvalRange, fn: (vals: FnArg[], enh: StepContext) => Vector, args: Expr[]): StepMatrix {
     return rangeEval(this, r, fn, args);
   }
+}
+
+/**
+ * An instant selector over one series at every step: the latest sample at or
+ * before the step's reference time (firstRef + step * refStep, ms) and within
+ * the lookback delta, unless it is a staleness marker; with sampleTimestamps,
+ * that sample's time in seconds instead (timestamp()). Writes outF/outHas and
+ * returns the number of points. A function of its own, called per series, so
+ * that V8 optimizes it early and keeps its doubles unboxed.
+ */
+function instantSteps(
+  t: Float64Array,
+  v: Float64Array,
+  firstRef: number,
+  refStep: number,
+  n: number,
+  lookback: number,
+  sampleTimestamps: boolean,
+  outF: Float64Array,
+  outHas: Uint8Array,
+): number {
+  const len = t.length;
+  let points = 0;
+  let j = -1; // index of the last sample with t <= ref
+  for (let step = 0; step < n; step++) {
+    const ref = firstRef + step * refStep;
+    while (j + 1 < len && t[j + 1] <= ref) j++;
+    if (j < 0 || t[j] <= ref - lookback) continue;
+    const x = v[j];
+    // Staleness markers are NaNs with a particular bit pattern.
+    if (x !== x && isStaleAt(v, j)) continue;
+    outF[step] = sampleTimestamps ? t[j] / 1000 : x;
+    outHas[step] = 1;
+    points++;
+  }
+  return points;
 }
 
 /**
