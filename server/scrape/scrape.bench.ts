@@ -176,10 +176,14 @@ async function dropDatabase(url: string): Promise<void> {
   }
 }
 
-/** `npm run bench` entry: PGlite, then PostgreSQL (BENCH_BACKENDS=pglite or postgres picks one). */
+/**
+ * `npm run bench` entry: PostgreSQL, then PGlite (BENCH_BACKENDS=pglite or postgres picks one).
+ * PostgreSQL goes first because PGlite's WebAssembly memory stays mapped after it closes,
+ * which would inflate the resident size measured for a later run in the same process.
+ */
 export async function benchScrape(): Promise<void> {
   const only = process.env.BENCH_BACKENDS?.split(",");
-  for (const backend of ["pglite", "postgres"] as const) {
+  for (const backend of ["postgres", "pglite"] as const) {
     if (only && !only.includes(backend)) continue;
     try {
       await benchScrapeOn(backend);
