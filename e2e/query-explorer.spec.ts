@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import { expect, test, type Page } from "@playwright/test";
 import { QueryPageObject, waitForData } from "./query/query-page";
+import { SCREENSHOT_DIR } from "./shell/screenshots";
 
 // The query explorer against the production build, on the data of Vigil's own
 // scrape of itself (job "vigil").
@@ -160,15 +161,15 @@ test("panels can be added, duplicated and removed, and the URL follows", async (
   await expect.poll(() => q.params().has("g2.expr")).toBe(false);
 });
 
-// Screenshots for docs/screenshots, in both themes, at 1280 px wide.
+// Screenshots (SCREENSHOT_DIR, see e2e/shell/screenshots.ts), in both themes, at 1280 px wide.
 for (const scheme of ["light", "dark"] as const) {
   test(`screenshots (${scheme})`, async ({ page, request }) => {
-    fs.mkdirSync("docs/screenshots", { recursive: true });
+    fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
     await page.setViewportSize({ width: 1280, height: 860 });
     await page.emulateMedia({ colorScheme: scheme });
     await page.addInitScript((t) => window.localStorage.setItem("vigil.theme", t), scheme);
     const q = new QueryPageObject(page);
-    const shot = (view: string) => page.screenshot({ path: `docs/screenshots/query-${view}-${scheme}.png` });
+    const shot = (view: string) => page.screenshot({ path: `${SCREENSHOT_DIR}/query-${view}-${scheme}.png` });
 
     await page.goto(`/query?g0.expr=${encodeURIComponent("vigil_http_request_duration_seconds_count")}&g0.tab=table`);
     await expect(q.panel().getByTestId("result-row").first()).toBeVisible();

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { screenshotThemes } from "./shell/screenshots";
+import { SCREENSHOT_DIR, screenshotThemes } from "./shell/screenshots";
 
 test("the Status menu lists the status pages and navigates", async ({ page }) => {
   await page.goto("/");
@@ -69,5 +69,5 @@ test("on a narrow screen the navigation folds into a menu button", async ({ page
   await expect(page).toHaveURL(/\/targets$/);
   await expect(page.getByRole("link", { name: "Query", exact: true })).toBeHidden();
   await expect(page.getByTestId("target-row").first()).toBeVisible();
-  await page.screenshot({ path: "docs/screenshots/targets-mobile-light.png" });
+  await page.screenshot({ path: `${SCREENSHOT_DIR}/targets-mobile-light.png` });
 });
