@@ -65,6 +65,15 @@ export function labelsHash(ls: Labels): string {
  */
 export function signatureFunc(on: boolean, names: string[]): (ls: Labels) => string {
   const set = new Set(names);
+  if (on && set.size === 1) {
+    // One label: its value alone is the signature (labels never have empty
+    // values, so "" means absent), with no key to concatenate.
+    const name = names[0];
+    return (ls) => {
+      for (const l of ls) if (l.name === name) return l.value;
+      return "";
+    };
+  }
   if (on) {
     return (ls) => {
       let key = "";
