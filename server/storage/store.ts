@@ -117,7 +117,12 @@ export class SeriesStore implements Querier {
   private readonly postings = new MemPostings();
   private readonly byKey = new Map<string, MemSeries>();
   private readonly byRef = new Map<number, MemSeries>();
-  private readonly labelIds = new Map<string, number>();
+  /**
+   * Every label pair known, by pairKey: its id and one shared Label object. Series hold
+   * these shared objects (as a restart's load() always did), so 100,000 series with ~8
+   * labels each keep one object and one pair of strings per distinct pair, not per series.
+   */
+  private readonly labelIds = new Map<string, { id: number; label: Label }>();
   private nextLabelId = 1;
   private nextSeriesRef = 1;
   private nextWalSeq = 1;
@@ -161,8 +166,9 @@ export class SeriesStore implements Querier {
     const labelRows = await this.db.query<{ id: number; name: string; value: string }>("SELECT id, name, value FROM labels");
     const labelById = new Map<number, Label>();
     for (const r of labelRows) {
-      labelById.set(r.id, { name: r.name, value: r.value });
-      this.labelIds.set(pairKey(r.name, r.value), r.id);
+      const label = { name: r.name, value: r.value };
+      labelById.set(r.id, label);
+      this.labelIds.set(pairKey(r.name, r.value), { id: r.id, label });
       if (r.id >= this.nextLabelId) this.nextLabelId = r.id + 1;
     }
     const seriesRows = await this.db.query<{ id: number; label_ids: number[] }>("SELECT id, label_ids FROM series");
@@ -321,19 +327,23 @@ export class SeriesStore implements Querier {
     const pend = this.pending;
     const created: MemSeries[] = [];
     for (const [key, f] of fresh) {
-      const s = new MemSeries(this.nextSeriesRef++, f.labels, key);
+      const labels: Label[] = new Array(f.labels.length);
+      for (let j = 0; j < f.labels.length; j++) {
+        const l = f.labels[j]!;
+        const pk = pairKey(l.name, l.value);
+        let known = this.labelIds.get(pk);
+        if (known === undefined) {
+          known = { id: this.nextLabelId++, label: l };
+          this.labelIds.set(pk, known);
+          pend.labels.push({ id: known.id, name: l.name, value: l.value });
+        }
+        labels[j] = known.label;
+      }
+      const s = new MemSeries(this.nextSeriesRef++, labels, key);
       s.uncommitted = true;
       s.epoch = epoch;
       this.addSeries(s);
       pend.series.push(s);
-      for (const l of f.labels) {
-        const pk = pairKey(l.name, l.value);
-        if (!this.labelIds.has(pk)) {
-          const id = this.nextLabelId++;
-          this.labelIds.set(pk, id);
-          pend.labels.push({ id, name: l.name, value: l.value });
-        }
-      }
       f.series = s;
       created.push(s);
     }
@@ -438,7 +448,7 @@ export class SeriesStore implements Querier {
         for (const s of p.series) {
           w.beginRow(3);
           w.int4(s.ref);
-          w.int4Array(s.labels.map((l) => this.labelIds.get(pairKey(l.name, l.value))!));
+          w.int4Array(s.labels.map((l) => this.labelIds.get(pairKey(l.name, l.value))!.id));
           w.int8(created);
         }
         await tx.copyIn("series", ["id", "label_ids", "created_ms"], w.finish());
