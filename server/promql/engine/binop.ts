@@ -7,7 +7,7 @@ import { exprType, isComparisonOp } from "../parser/ast";
 import { compareLabels, labelsString, type Labels } from "../../storage/labels/labels";
 import type { EvalRange, Evaluator } from "./evaluator";
 import { countPoints, newStepSeries, numSteps, type StepMatrix, type StepSeries } from "./range-eval";
-import { deleteLabels, dropMetricName, getLabel, keepLabels, labelsHash, METRIC_NAME, setLabel, signatureFunc } from "./labels";
+import { DistinctLabelSets, deleteLabels, dropMetricName, getLabel, keepLabels, labelsHash, METRIC_NAME, setLabel, signatureFunc } from "./labels";
 
 /** Go's math.Pow, which differs from `**` for a few special cases. */
 export function goPow(x: number, y: number): number {
@@ -289,9 +289,10 @@ function evalVectorScalar(ev: Evaluator, e: BinaryExpr, r: EvalRange, swap: bool
   const metrics = vec.map((s) => (drop && !delayed ? dropMetricName(s.metric) : s.metric));
   const dropNames = vec.map((s) => s.dropName || (drop && delayed));
   // Series by series when no two results share labels (then no step can collide).
-  const keys = new Set<string>();
-  for (let i = 0; i < vec.length; i++) keys.add(dropNames[i] ? labelsHash(dropMetricName(metrics[i])) : labelsHash(metrics[i]));
-  if (keys.size === vec.length) {
+  const distinct = new DistinctLabelSets();
+  let unique = true;
+  for (let i = 0; i < vec.length && unique; i++) unique = distinct.add(dropNames[i] ? dropMetricName(metrics[i]) : metrics[i]);
+  if (unique) {
     const res: StepMatrix = [];
     let points = 0;
     for (let i = 0; i < vec.length; i++) {
@@ -499,7 +500,7 @@ function vectorBinopBySeries(
     oneOf[oneSig[oi]] = oi;
   }
   const manyUsed = matching.card === "one-to-one" ? new Uint8Array(sigCount) : null;
-  const keys = new Set<string>();
+  const distinct = new DistinctLabelSets();
   const pairs: { mi: number; oi: number; metric: Labels; dropName: boolean }[] = [];
   for (let mi = 0; mi < many.length; mi++) {
     const oi = oneOf[manySig[mi]];
@@ -511,9 +512,7 @@ function vectorBinopBySeries(
     let metric = resultMetric(many[mi].metric, one[oi].metric, e.op, matching);
     if (e.returnBool && !delayed) metric = dropMetricName(metric);
     const dropName = e.returnBool || many[mi].dropName;
-    const key = dropName ? labelsHash(dropMetricName(metric)) : labelsHash(metric);
-    if (keys.has(key)) return null;
-    keys.add(key);
+    if (!distinct.add(dropName ? dropMetricName(metric) : metric)) return null;
     pairs.push({ mi, oi, metric, dropName });
   }
   const out: StepMatrix = [];

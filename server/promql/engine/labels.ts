@@ -2,7 +2,7 @@
 // signature functions of engine.go), over the sorted `Labels` arrays of
 // server/storage/labels.
 
-import { compareStrings, METRIC_NAME, type Label, type Labels } from "../../storage/labels/labels";
+import { compareStrings, labelsEqual, METRIC_NAME, type Label, type Labels } from "../../storage/labels/labels";
 
 export { METRIC_NAME };
 
@@ -87,4 +87,35 @@ export function signatureFunc(on: boolean, names: string[]): (ls: Labels) => str
     for (const l of ls) if (!set.has(l.name)) key += l.name + "\xff" + l.value + "\xfe";
     return key;
   };
+}
+
+/**
+ * A set of label sets, for checking that results are distinct: a 32-bit
+ * FNV-1a hash of names and values picks the bucket and equal hashes are
+ * compared label by label. Cheaper than labelsHash keys, whose
+ * concatenated strings cost more to build and hash than this loop.
+ */
+export class DistinctLabelSets {
+  private readonly buckets = new Map<number, Labels[]>();
+
+  /** Adds `ls`; false when an equal label set is already in. */
+  add(ls: Labels): boolean {
+    let h = 0x811c9dc5;
+    for (const l of ls) {
+      const name = l.name;
+      for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193);
+      h = Math.imul(h ^ 0xff, 0x01000193);
+      const value = l.value;
+      for (let i = 0; i < value.length; i++) h = Math.imul(h ^ value.charCodeAt(i), 0x01000193);
+      h = Math.imul(h ^ 0xfe, 0x01000193);
+    }
+    const bucket = this.buckets.get(h);
+    if (bucket === undefined) {
+      this.buckets.set(h, [ls]);
+      return true;
+    }
+    for (const other of bucket) if (labelsEqual(other, ls)) return false;
+    bucket.push(ls);
+    return true;
+  }
 }
