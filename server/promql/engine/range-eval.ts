@@ -259,12 +259,7 @@ export function evalRangeFunction(ev: Evaluator, call: Call, r: EvalRange, matri
   const plain = PLAIN_EXTRAPOLATED[name];
   if (plain && !win.anchored && !win.smoothed) {
     const rates: StepMatrix = [];
-    plainExtrapolatedRate(ev, call, r, series, plain.isCounter, plain.isRate, range, offset, at, (metric, dropName, f, has) => {
-      const s = newStepSeries(metric, n, dropName);
-      s.f.set(f);
-      s.has.set(has);
-      rates.push(s);
-    });
+    plainExtrapolatedRate(ev, call, r, series, plain.isCounter, plain.isRate, range, offset, at, { into: rates });
     return rates;
   }
   for (const s of series) {
@@ -339,8 +334,9 @@ export function evalRangeFunction(ev: Evaluator, call: Call, r: EvalRange, matri
 /**
  * rate/increase/delta without modifiers: one kernel call per series over all
  * steps (extrapolatedRateSteps), as Prometheus's rangeEval runs matrix
- * selector functions series by series. Each series with points is handed to
- * `emit` in scratch arrays that are reused for the next series.
+ * selector functions series by series. Each series with points is appended
+ * to `sink.into`, or handed to `sink.each` in a scratch series reused for the
+ * next one.
  */
 function plainExtrapolatedRate(
   ev: Evaluator,
@@ -352,7 +348,7 @@ function plainExtrapolatedRate(
   range: number,
   offset: number,
   at: number | null,
-  emit: (metric: Labels, dropName: boolean, f: Float64Array, has: Uint8Array) => void,
+  sink: { into: StepMatrix } | { each: (s: StepSeries) => void },
 ): void {
   const n = numSteps(r);
   const delayed = ev.opts.enableDelayedNameRemoval;
@@ -360,8 +356,8 @@ function plainExtrapolatedRate(
   const firstRef = (at ?? r.start) - offset;
   const refStep = at === null ? r.interval : 0;
   const stats = new Float64Array(1);
-  const scratchF = new Float64Array(n);
-  const scratchHas = new Uint8Array(n);
+  const into = "into" in sink ? sink.into : null;
+  const scratch: StepSeries = { metric: [], f: new Float64Array(n), has: new Uint8Array(n), dropName: false };
   let drops = new Int32Array(0);
   // The "might not be a counter" check depends only on __name__ and __type__
   // (usually the same for every series: checked when they change).
@@ -384,7 +380,10 @@ function plainExtrapolatedRate(
       counterDrops(f, drops);
     }
     const sampledBefore = stats[0];
-    const points = extrapolatedRateSteps(s.t, f, isCounter ? drops : null, firstRef, refStep, n, range, isCounter, isRate, scratchF, scratchHas, stats);
+    // Materializing, the kernel writes straight into the series' own arrays
+    // (a series without points only leaves a gap in a pooled slab).
+    const target = into !== null ? newStepSeries([], n) : scratch;
+    const points = extrapolatedRateSteps(s.t, f, isCounter ? drops : null, firstRef, refStep, n, range, isCounter, isRate, target.f, target.has, stats);
     const metric = s.dropName ? dropMetricName(s.metric) : s.metric;
     const name = getLabel(metric, METRIC_NAME);
     const type = getLabel(metric, TYPE_LABEL);
@@ -399,18 +398,24 @@ function plainExtrapolatedRate(
     }
     if (points === 0) continue;
     ev.addSamples(points);
-    if (delayed) emit(metric, true, scratchF, scratchHas);
-    else {
-      const out = dropMetricName(metric);
+    if (delayed) {
+      target.metric = metric;
+      target.dropName = true;
+    } else {
+      target.metric = dropMetricName(metric);
+      target.dropName = false;
       if (firstName === null) {
         firstName = name;
         firstType = type;
         firstUnit = getLabel(metric, UNIT_LABEL);
       } else if (!mixedMeta && (name !== firstName || type !== firstType || getLabel(metric, UNIT_LABEL) !== firstUnit)) mixedMeta = true;
-      dropped.push(out);
-      emit(out, false, scratchF, scratchHas);
+      dropped.push(target.metric);
     }
-    scratchHas.fill(0);
+    if (into !== null) into.push(target);
+    else {
+      (sink as { each: (s: StepSeries) => void }).each(target);
+      target.has.fill(0);
+    }
   }
   ev.totalSamples += stats[0];
   if (mixedMeta) {
@@ -438,14 +443,7 @@ export function streamRangeFunction(ev: Evaluator, call: Call, r: EvalRange, eac
   const offset = arg.type === "matrixSelector" ? arg.vectorSelector.offset : arg.offset;
   const at = ev.atTime(arg.type === "matrixSelector" ? arg.vectorSelector : arg);
   const series = ev.rangeArgSeries(arg, r);
-  const scratch: StepSeries = { metric: [], f: new Float64Array(0), has: new Uint8Array(0), dropName: false };
-  plainExtrapolatedRate(ev, call, r, series, plain.isCounter, plain.isRate, arg.range, offset, at, (metric, dropName, f, has) => {
-    scratch.metric = metric;
-    scratch.dropName = dropName;
-    scratch.f = f;
-    scratch.has = has;
-    each(scratch);
-  });
+  plainExtrapolatedRate(ev, call, r, series, plain.isCounter, plain.isRate, arg.range, offset, at, { each });
   return true;
 }
 
