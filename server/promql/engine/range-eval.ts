@@ -14,7 +14,7 @@ import { unwrapParens, type EvalRange, type Evaluator, type StepContext } from "
 import { dropMetricName, getLabel, labelsHash, METRIC_NAME, TYPE_LABEL, UNIT_LABEL } from "./labels";
 import type { FnArg, Window } from "./functions";
 import { WINDOW_FUNCTIONS } from "./functions";
-import { counterDrops, extrapolatedRateSteps, nonCounterInfo, PLAIN_EXTRAPOLATED } from "./functions/rate";
+import { extrapolatedRateSteps, nonCounterInfo, PLAIN_EXTRAPOLATED } from "./functions/rate";
 
 /** One output series: value per evaluation step. */
 export interface StepSeries {
@@ -358,7 +358,6 @@ function plainExtrapolatedRate(
   const stats = new Float64Array(1);
   const into = "into" in sink ? sink.into : null;
   const scratch: StepSeries = { metric: [], f: new Float64Array(n), has: new Uint8Array(n), dropName: false };
-  let drops = new Int32Array(0);
   // The "might not be a counter" check depends only on __name__ and __type__
   // (usually the same for every series: checked when they change).
   const checked = new Set<string>();
@@ -375,15 +374,11 @@ function plainExtrapolatedRate(
   for (const s of series) {
     ev.checkContext();
     const f = s.f;
-    if (isCounter) {
-      if (drops.length < f.length) drops = new Int32Array(Math.max(f.length, 2 * drops.length));
-      counterDrops(f, drops);
-    }
     const sampledBefore = stats[0];
     // Materializing, the kernel writes straight into the series' own arrays
     // (a series without points only leaves a gap in a pooled slab).
     const target = into !== null ? newStepSeries([], n) : scratch;
-    const points = extrapolatedRateSteps(s.t, f, isCounter ? drops : null, firstRef, refStep, n, range, isCounter, isRate, target.f, target.has, stats);
+    const points = extrapolatedRateSteps(s.t, f, firstRef, refStep, n, range, isCounter, isRate, target.f, target.has, stats);
     const metric = s.dropName ? dropMetricName(s.metric) : s.metric;
     const name = getLabel(metric, METRIC_NAME);
     const type = getLabel(metric, TYPE_LABEL);

@@ -155,8 +155,7 @@ export const PLAIN_EXTRAPOLATED: Readonly<Record<string, { isCounter: boolean; i
  * matrix-selector function series by series: the window (ref - range, ref]
  * slides forward with two pointers, and each step's value goes straight into
  * outF/outHas (no per-step call or boxed return value). The step's reference
- * time is firstRef + step * refStep (refStep is 0 under `@`). `drops` is the
- * series' counterDrops (null for delta). The arithmetic is extrapolate()'s,
+ * time is firstRef + step * refStep (refStep is 0 under `@`). The arithmetic is extrapolate()'s,
  * written out here so the loop stays one function, with each window shape's
  * part of it computed once (the results are the same to the bit). Returns the number of
  * points written; stats[0] grows by the number of samples the windows held.
@@ -164,7 +163,6 @@ export const PLAIN_EXTRAPOLATED: Readonly<Record<string, { isCounter: boolean; i
 export function extrapolatedRateSteps(
   t: Float64Array,
   f: Float64Array,
-  drops: Int32Array | null,
   firstRef: number,
   refStep: number,
   n: number,
@@ -179,6 +177,12 @@ export function extrapolatedRateSteps(
   const rangeSecs = rangeMs / 1000;
   let lo = 0;
   let hi = 0;
+  // Counter resets (a sample below the one before) among samples 1..lo and
+  // 1..hi-1: the window holds one when they differ, and only then does the
+  // sum need Prometheus's reset loop (which is exact either way: the counts
+  // only let windows without a reset skip it).
+  let resetsLo = 0;
+  let resetsLast = 0;
   let points = 0;
   let sampled = 0;
   // The last window shape (ms from the window start to its first sample and
@@ -196,9 +200,19 @@ export function extrapolatedRateSteps(
     const mint = ref - rangeMs;
     // Windows are left-open: (ref - range, ref]. Reference times never
     // decrease, so both pointers only move forward.
-    while (lo < len && t[lo] <= mint) lo++;
-    if (hi < lo) hi = lo;
-    while (hi < len && t[hi] <= ref) hi++;
+    while (lo < len && t[lo] <= mint) {
+      lo++;
+      if (lo < len && f[lo] < f[lo - 1]) resetsLo++;
+    }
+    if (hi < lo) {
+      // The window moved past every sample it held.
+      hi = lo;
+      resetsLast = lo < len && f[lo] < f[lo - 1] ? resetsLo - 1 : resetsLo;
+    }
+    while (hi < len && t[hi] <= ref) {
+      if (hi > 0 && f[hi] < f[hi - 1]) resetsLast++;
+      hi++;
+    }
     const count = hi - lo;
     sampled += count;
     if (count < 2) continue;
@@ -207,7 +221,7 @@ export function extrapolatedRateSteps(
     const lastT = t[last];
     const firstF = f[lo];
     let res = f[last] - firstF;
-    if (isCounter && (drops === null || drops[last] !== drops[lo])) {
+    if (isCounter && resetsLast !== resetsLo) {
       let prev = firstF;
       for (let i = lo + 1; i < hi; i++) {
         const x = f[i];
