@@ -302,32 +302,7 @@ export class Evaluator {
 
   /** Series of a matrix selector with stale markers removed. */
   prepareSelectorSeries(vs: VectorSelector): PreparedSeries[] {
-    const out: PreparedSeries[] = [];
-    for (const s of this.selectedSeries(vs)) {
-      const v = s.v;
-      let stale = 0;
-      if (mayHoldNaN(v)) {
-        for (let i = 0; i < v.length; i++) {
-          const x = v[i];
-          if (x !== x && isStaleAt(v, i)) stale++;
-        }
-      }
-      if (stale === 0) {
-        out.push({ metric: s.labels, t: s.t, f: s.v });
-        continue;
-      }
-      const t = new Float64Array(s.t.length - stale);
-      const f = new Float64Array(s.t.length - stale);
-      let k = 0;
-      for (let i = 0; i < s.v.length; i++) {
-        if (isStaleAt(s.v, i)) continue;
-        t[k] = s.t[i];
-        f[k] = s.v[i];
-        k++;
-      }
-      out.push({ metric: s.labels, t, f });
-    }
-    return out;
+    return this.selectedSeries(vs).map(withoutStaleMarkers);
   }
 
   /** A matrix selector evaluated on its own (only valid for instant evaluation): raw samples. */
@@ -464,6 +439,29 @@ function instantSteps(
     points++;
   }
   return points;
+}
+
+/** A selected series without its staleness markers (the same arrays when it has none). */
+export function withoutStaleMarkers(s: SelectedSeries): PreparedSeries {
+  const v = s.v;
+  let stale = 0;
+  if (mayHoldNaN(v)) {
+    for (let i = 0; i < v.length; i++) {
+      const x = v[i];
+      if (x !== x && isStaleAt(v, i)) stale++;
+    }
+  }
+  if (stale === 0) return { metric: s.labels, t: s.t, f: v };
+  const t = new Float64Array(s.t.length - stale);
+  const f = new Float64Array(s.t.length - stale);
+  let k = 0;
+  for (let i = 0; i < v.length; i++) {
+    if (isStaleAt(v, i)) continue;
+    t[k] = s.t[i];
+    f[k] = v[i];
+    k++;
+  }
+  return { metric: s.labels, t, f };
 }
 
 /**

@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { Engine, ALL_FEATURES } from "./engine";
 import { QueryExecutionError } from "./errors";
-import type { Matrix } from "./value";
+import { makeStaleNaN, type Matrix } from "./value";
 import { MemoryQuerier } from "../promqltest/memory-querier";
 import { labelsFromRecord } from "../../storage/labels/labels";
 
@@ -92,6 +92,38 @@ describe("engine fast paths", () => {
     const d = new Engine(q, ALL_FEATURES);
     const r = await d.instantQuery('sum(rate({__name__=~"a_total|b_total"}[5m]))', 600_000);
     expect(r.value.type === "vector" && r.value.value[0].f).toBeCloseTo(3, 10);
+  });
+
+  it("computes rate over staleness markers as over the series without them", async () => {
+    const withMarkers = new MemoryQuerier();
+    const without = new MemoryQuerier();
+    const stale = makeStaleNaN();
+    const rand = rng(3);
+    for (let i = 0; i < 5; i++) {
+      const times: number[] = [];
+      const values = new Float64Array(241);
+      const cleanTimes: number[] = [];
+      const cleanValues: number[] = [];
+      let c = 0;
+      for (let k = 0; k < 241; k++) {
+        times.push(k * STEP);
+        if (i > 0 && rand() < 0.05) {
+          values.set(stale, k); // a staleness marker (bit pattern kept)
+          continue;
+        }
+        c += i === 4 && k === 100 ? NaN : rand() * 10; // series 4: a real NaN value from then on
+        values[k] = c;
+        cleanTimes.push(k * STEP);
+        cleanValues.push(c);
+      }
+      withMarkers.add(labelsFromRecord({ __name__: "s_total", i: String(i) }), times, values);
+      without.add(labelsFromRecord({ __name__: "s_total", i: String(i) }), cleanTimes, Float64Array.from(cleanValues));
+    }
+    for (const q of ["rate(s_total[1m])", "sum(increase(s_total[2m]))", "delta(s_total[5m])"]) {
+      const a = await range(new Engine(withMarkers, {}), q);
+      const b = await range(new Engine(without, {}), q);
+      expect(plain(a), q).toEqual(plain(b));
+    }
   });
 
   it("matches many-to-one series by series as step by step", async () => {

@@ -10,7 +10,7 @@ import type { Call, Expr, MatrixSelector, SubqueryExpr } from "../parser/ast";
 import { exprType } from "../parser/ast";
 import type { Labels } from "../../storage/labels/labels";
 import type { Vector } from "./value";
-import { unwrapParens, type EvalRange, type Evaluator, type StepContext } from "./evaluator";
+import { unwrapParens, withoutStaleMarkers, type EvalRange, type Evaluator, type StepContext } from "./evaluator";
 import { dropMetricName, getLabel, labelsHash, METRIC_NAME, TYPE_LABEL, UNIT_LABEL } from "./labels";
 import type { FnArg, Window } from "./functions";
 import { WINDOW_FUNCTIONS } from "./functions";
@@ -232,7 +232,6 @@ export function evalRangeFunction(ev: Evaluator, call: Call, r: EvalRange, matri
     if (i === matrixArgIndex) return null;
     return ev.evalString(a, r) ?? ev.evalSteps(a, r);
   });
-  const series = ev.rangeArgSeries(arg, r);
   const n = numSteps(r);
   const enh = ev.newStepContext();
   const out: StepMatrix = [];
@@ -259,10 +258,10 @@ export function evalRangeFunction(ev: Evaluator, call: Call, r: EvalRange, matri
   const plain = PLAIN_EXTRAPOLATED[name];
   if (plain && !win.anchored && !win.smoothed) {
     const rates: StepMatrix = [];
-    plainExtrapolatedRate(ev, call, r, series, plain.isCounter, plain.isRate, range, offset, at, { into: rates });
+    plainExtrapolatedRate(ev, call, r, arg, plain.isCounter, plain.isRate, { into: rates });
     return rates;
   }
-  for (const s of series) {
+  for (const s of ev.rangeArgSeries(arg, r)) {
     ev.checkContext();
     // A name dropped inside a subquery stays dropped.
     const metric = s.dropName ? dropMetricName(s.metric) : s.metric;
@@ -342,20 +341,26 @@ function plainExtrapolatedRate(
   ev: Evaluator,
   call: Call,
   r: EvalRange,
-  series: PreparedSeries[],
+  arg: MatrixSelector | SubqueryExpr,
   isCounter: boolean,
   isRate: boolean,
-  range: number,
-  offset: number,
-  at: number | null,
   sink: { into: StepMatrix } | { each: (s: StepSeries) => void },
 ): void {
+  const range = arg.range;
+  const offset = arg.type === "matrixSelector" ? arg.vectorSelector.offset : arg.offset;
+  const at = ev.atTime(arg.type === "matrixSelector" ? arg.vectorSelector : arg);
+  // A selector's series go to the kernel as selected, staleness markers
+  // and all: it reports windows that may hold a NaN, and only those series
+  // are cleaned and computed again (a separate pass over every series to look
+  // for markers cost as much as a tenth of the query).
+  const raw = arg.type === "matrixSelector";
+  const series: PreparedSeries[] = raw ? ev.selectedSeries(arg.vectorSelector).map((s) => ({ metric: s.labels, t: s.t, f: s.v })) : ev.rangeArgSeries(arg, r);
   const n = numSteps(r);
   const delayed = ev.opts.enableDelayedNameRemoval;
   const enh = ev.newStepContext();
   const firstRef = (at ?? r.start) - offset;
   const refStep = at === null ? r.interval : 0;
-  const stats = new Float64Array(1);
+  const stats = new Float64Array(2);
   const into = "into" in sink ? sink.into : null;
   const scratch: StepSeries = { metric: [], f: new Float64Array(n), has: new Uint8Array(n), dropName: false };
   // The "might not be a counter" check depends only on __name__ and __type__
@@ -371,14 +376,23 @@ function plainExtrapolatedRate(
   let firstType = "";
   let firstUnit = "";
   let mixedMeta = false;
-  for (const s of series) {
+  for (let s of series) {
     ev.checkContext();
-    const f = s.f;
     const sampledBefore = stats[0];
     // Materializing, the kernel writes straight into the series' own arrays
     // (a series without points only leaves a gap in a pooled slab).
     const target = into !== null ? newStepSeries([], n) : scratch;
-    const points = extrapolatedRateSteps(s.t, f, firstRef, refStep, n, range, isCounter, isRate, target.f, target.has, stats);
+    stats[1] = 0;
+    let points = extrapolatedRateSteps(s.t, s.f, firstRef, refStep, n, range, isCounter, isRate, target.f, target.has, stats);
+    if (raw && stats[1] === 1) {
+      const clean = withoutStaleMarkers({ labels: s.metric, t: s.t, v: s.f });
+      if (clean.f !== s.f) {
+        s = clean;
+        stats[0] = sampledBefore;
+        target.has.fill(0);
+        points = extrapolatedRateSteps(s.t, s.f, firstRef, refStep, n, range, isCounter, isRate, target.f, target.has, stats);
+      }
+    }
     const metric = s.dropName ? dropMetricName(s.metric) : s.metric;
     const name = getLabel(metric, METRIC_NAME);
     const type = getLabel(metric, TYPE_LABEL);
@@ -435,10 +449,7 @@ export function streamRangeFunction(ev: Evaluator, call: Call, r: EvalRange, eac
   const arg = unwrapParens(call.args[0]);
   if (arg.type !== "matrixSelector" && arg.type !== "subquery") return false;
   if (arg.type === "matrixSelector" && (arg.vectorSelector.anchored || arg.vectorSelector.smoothed)) return false;
-  const offset = arg.type === "matrixSelector" ? arg.vectorSelector.offset : arg.offset;
-  const at = ev.atTime(arg.type === "matrixSelector" ? arg.vectorSelector : arg);
-  const series = ev.rangeArgSeries(arg, r);
-  plainExtrapolatedRate(ev, call, r, series, plain.isCounter, plain.isRate, arg.range, offset, at, { each });
+  plainExtrapolatedRate(ev, call, r, arg, plain.isCounter, plain.isRate, { each });
   return true;
 }
 

@@ -158,7 +158,9 @@ export const PLAIN_EXTRAPOLATED: Readonly<Record<string, { isCounter: boolean; i
  * time is firstRef + step * refStep (refStep is 0 under `@`). The arithmetic is extrapolate()'s,
  * written out here so the loop stays one function, with each window shape's
  * part of it computed once (the results are the same to the bit). Returns the number of
- * points written; stats[0] grows by the number of samples the windows held.
+ * points written; stats[0] grows by the number of samples the windows held,
+ * and stats[1] is set to 1 when a window may have held a NaN (a staleness
+ * marker, if `f` was not cleaned of them: then compute again without them).
  */
 export function extrapolatedRateSteps(
   t: Float64Array,
@@ -183,6 +185,9 @@ export function extrapolatedRateSteps(
   // only let windows without a reset skip it).
   let resetsLo = 0;
   let resetsLast = 0;
+  // Every sample of every window passes the hi pointer once: their sum is
+  // NaN if one of them is (a staleness marker, say).
+  let valueSum = 0;
   let points = 0;
   let sampled = 0;
   // The last window shape (ms from the window start to its first sample and
@@ -211,6 +216,7 @@ export function extrapolatedRateSteps(
     }
     while (hi < len && t[hi] <= ref) {
       if (hi > 0 && f[hi] < f[hi - 1]) resetsLast++;
+      valueSum += f[hi];
       hi++;
     }
     const count = hi - lo;
@@ -267,6 +273,7 @@ export function extrapolatedRateSteps(
     points++;
   }
   stats[0] += sampled;
+  if (Number.isNaN(valueSum)) stats[1] = 1;
   return points;
 }
 
