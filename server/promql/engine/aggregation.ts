@@ -494,6 +494,12 @@ class TopK {
   /** Per group, per step: the heap's values and series numbers. */
   private readonly heapV: (number[] | undefined)[][] = [];
   private readonly heapI: number[][][] = [];
+  /**
+   * Per group, per step: the heap's root value once the heap is full (NaN
+   * before), so that the usual case, a value that does not make the cut, is
+   * decided from one typed array.
+   */
+  private readonly fullRoot: Float64Array[] = [];
   /** Labels and dropName of every series added, by series number. */
   private readonly metrics: Labels[] = [];
   private readonly dropNames: boolean[] = [];
@@ -528,17 +534,22 @@ class TopK {
       this.groupIndex.set(key, g);
       this.heapV.push(new Array(this.n));
       this.heapI.push(new Array(this.n));
+      this.fullRoot.push(new Float64Array(this.n).fill(NaN));
     }
     const heapV = this.heapV[g];
     const heapI = this.heapI[g];
+    const fullRoot = this.fullRoot[g];
     const { ks, less, top, n } = this;
     const sf = s.f;
     const sh = s.has;
     for (let step = 0; step < n; step++) {
       if (!sh[step]) continue;
+      const v = sf[step];
+      // A full heap whose root v cannot replace (the test below, for a root that is not NaN).
+      const root = fullRoot[step];
+      if (top ? root >= v : root <= v) continue;
       const k = ks[step];
       if (k < 1) continue;
-      const v = sf[step];
       const hv = heapV[step];
       if (hv === undefined) {
         heapV[step] = [v];
@@ -555,6 +566,7 @@ class TopK {
         hi[0] = si;
         if (k > 1 && !siftDown(hv, hi, 0, hv.length, less)) siftUp(hv, hi, 0, less);
       }
+      if (hv.length >= k) fullRoot[step] = hv[0];
     }
   }
 
