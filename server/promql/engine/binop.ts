@@ -123,12 +123,13 @@ function binopSteps(
 ): number {
   let points = 0;
   if (!isComparisonOp(op)) {
-    const simple = op === "+" || op === "-" || op === "*" || op === "/";
+    // The operator as a small integer, so the loop branches on a number.
+    const code = op === "+" ? 0 : op === "-" ? 1 : op === "*" ? 2 : op === "/" ? 3 : 4;
     for (let i = 0; i < n; i++) {
       if ((lHas !== null && lHas[i] === 0) || (rHas !== null && rHas[i] === 0)) continue;
       const l = lF[i];
       const r = rF[i];
-      outF[i] = simple ? (op === "+" ? l + r : op === "-" ? l - r : op === "*" ? l * r : l / r) : arithOp(op, l, r);
+      outF[i] = code === 0 ? l + r : code === 1 ? l - r : code === 2 ? l * r : code === 3 ? l / r : arithOp(op, l, r);
       outHas[i] = 1;
       points++;
     }
