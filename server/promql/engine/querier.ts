@@ -5,7 +5,11 @@
 import type { Labels } from "../../storage/labels/labels";
 import type { Matcher } from "../../storage/labels/matcher";
 
-/** One selected series: samples sorted by time, times in integer ms. */
+/**
+ * One selected series: samples sorted by time, times in integer ms. The
+ * engine only reads `t` and `v` (it copies what it changes), so a store may
+ * hand out views of arrays it keeps, e.g. a cache of decoded samples.
+ */
 export interface SelectedSeries {
   labels: Labels;
   /** Sample timestamps, integer milliseconds, ascending. */
