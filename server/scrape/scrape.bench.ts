@@ -10,11 +10,11 @@
 // of two intervals). Prometheus 2.42 on the reference machine: 1.46
 // CPU-seconds per million samples, 233 MiB for 100,000 series.
 
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import postgres from "postgres";
 import { openDatabase } from "@/db/client";
 import { commandCpuSeconds } from "@/bench/lib";
@@ -178,13 +178,24 @@ async function dropDatabase(url: string): Promise<void> {
 
 /**
  * `npm run bench` entry: PostgreSQL, then PGlite (BENCH_BACKENDS=pglite or postgres picks one).
- * PostgreSQL goes first because PGlite's WebAssembly memory stays mapped after it closes,
- * which would inflate the resident size measured for a later run in the same process.
+ * With both, each runs in a child process of its own: in one process the second run inherited
+ * the first one's heap and PGlite's WebAssembly memory (kept mapped after close), which moved
+ * its CPU by 50 % and its RSS by hundreds of MiB.
  */
 export async function benchScrape(): Promise<void> {
   const only = process.env.BENCH_BACKENDS?.split(",");
-  for (const backend of ["postgres", "pglite"] as const) {
-    if (only && !only.includes(backend)) continue;
+  const backends = (["postgres", "pglite"] as const).filter((b) => !only || only.includes(b));
+  if (backends.length > 1) {
+    for (const b of backends) {
+      const r = spawnSync(process.execPath, ["--conditions=react-server", "--import", "tsx", fileURLToPath(import.meta.url)], {
+        env: { ...process.env, BENCH_BACKENDS: b },
+        stdio: "inherit",
+      });
+      if (r.status !== 0) throw new Error(`scrape benchmark on ${b} failed (${r.status ?? r.signal})`);
+    }
+    return;
+  }
+  for (const backend of backends) {
     try {
       await benchScrapeOn(backend);
     } catch (err) {
