@@ -360,7 +360,9 @@ export class Evaluator {
   private evalSubqueryRaw(sq: SubqueryExpr, r: EvalRange): Matrix {
     return this.evalSubquerySeries(sq, r)
       .filter((s) => s.t.length > 0)
-      .map((s) => ({ metric: s.dropName ? dropMetricName(s.metric) : s.metric, t: s.t, f: s.f }));
+      // The name is dropped by the engine's cleanup, which also merges or
+      // rejects series that become equal without it.
+      .map((s) => ({ metric: s.metric, t: s.t, f: s.f, dropName: s.dropName }));
   }
 
   /** Materializes the series a range function iterates over (matrix selector or subquery). */

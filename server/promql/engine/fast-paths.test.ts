@@ -186,6 +186,17 @@ describe("engine fast paths", () => {
     await expect(new Engine(q, {}).instantQuery('{__name__=~"y|z"} * 2', 0)).rejects.toThrow("vector cannot contain metrics with the same labelset");
   });
 
+  it("checks a subquery result for series that only differ in the dropped name", async () => {
+    const q = new MemoryQuerier();
+    const times = [0, 60_000, 120_000];
+    q.add(labelsFromRecord({ __name__: "a", job: "j" }), times, new Float64Array([1, 2, 3]));
+    q.add(labelsFromRecord({ __name__: "b", job: "j" }), times, new Float64Array([4, 5, 6]));
+    const e = new Engine(q, ALL_FEATURES);
+    await expect(e.instantQuery('(-{__name__=~"a|b"})[2m:1m]', 120_000)).rejects.toThrow("vector cannot contain metrics with the same labelset");
+    const r = await e.instantQuery('(-{__name__=~"a"})[2m:1m]', 120_000);
+    expect(r.value.type === "matrix" && r.value.value.map((s) => [JSON.stringify(s.metric), [...s.f]])).toEqual([['[{"name":"job","value":"j"}]', [-2, -3]]]);
+  });
+
   it("selects topk and bottomk per step as a sort would", async () => {
     const rates = await range(engine, "rate(x_total[5m])");
     for (const [op, k] of [["topk", 3], ["bottomk", 5], ["topk", 1]] as const) {
