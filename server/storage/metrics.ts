@@ -93,4 +93,31 @@ export const storageMetrics = {
     "vigil_tsdb_retention_deleted_chunks_total",
     (r) => new Counter({ name: "vigil_tsdb_retention_deleted_chunks_total", help: "Chunk rows removed by retention.", registers: [r] }),
   ),
+  readCacheHits: singletonMetric(
+    "vigil_tsdb_read_cache_hits_total",
+    (r) =>
+      new Counter({
+        name: "vigil_tsdb_read_cache_hits_total",
+        help: "Chunks that select found decoded in the read cache (open-chunk mirrors included).",
+        registers: [r],
+      }),
+  ),
+  readCacheMisses: singletonMetric(
+    "vigil_tsdb_read_cache_misses_total",
+    (r) =>
+      new Counter({
+        name: "vigil_tsdb_read_cache_misses_total",
+        help: "Chunks that select had to decode (and then cached when they fit the budget).",
+        registers: [r],
+      }),
+  ),
+  readCacheEvictions: singletonMetric(
+    "vigil_tsdb_read_cache_evictions_total",
+    (r) =>
+      new Counter({ name: "vigil_tsdb_read_cache_evictions_total", help: "Entries evicted from the read cache to stay within QUERY_CACHE_BYTES.", registers: [r] }),
+  ),
+  readCacheBytes: singletonMetric(
+    "vigil_tsdb_read_cache_bytes",
+    (r) => new Gauge({ name: "vigil_tsdb_read_cache_bytes", help: "Bytes of decoded samples held by the read cache.", registers: [r] }),
+  ),
 };

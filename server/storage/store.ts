@@ -6,6 +6,7 @@ import { MemPostings } from "./index/postings";
 import { compareStrings, labelsKey, type Label, type Labels } from "./labels/labels";
 import type { Matcher } from "./labels/matcher";
 import { storageMetrics, type RejectReason } from "./metrics";
+import { DEFAULT_READ_CACHE_BYTES, ReadCache, rowPart, type ReadPart } from "./read-cache";
 import { SampleBuffer, decodeWalRecord, encodeWalRecord } from "./wal-record";
 
 export const DEFAULT_RETENTION_MS = 15 * 24 * 3600 * 1000;
@@ -18,6 +19,8 @@ export interface StoreOptions {
   blockRangeMs?: number;
   /** Wall clock in Unix ms; tests pass a fake one. */
   now?: () => number;
+  /** Budget of the decoded-sample cache for select (QUERY_CACHE_BYTES); 0 disables it. */
+  readCacheBytes?: number;
 }
 
 /** A series returned by select: labels plus samples in time order (t in Unix ms). */
@@ -138,6 +141,9 @@ export class SeriesStore implements Querier {
   /** Serializes flush, compaction and retention. */
   private maintenance: Promise<unknown> = Promise.resolve();
 
+  /** Decoded samples of chunks already read (read-cache.ts); null when disabled. */
+  readonly readCache: ReadCache | null;
+
   private constructor(
     private readonly db: SqlClient,
     opts: StoreOptions,
@@ -145,6 +151,8 @@ export class SeriesStore implements Querier {
     this.retentionMs = opts.retentionMs ?? DEFAULT_RETENTION_MS;
     this.blockRangeMs = opts.blockRangeMs ?? DEFAULT_BLOCK_RANGE_MS;
     this.now = opts.now ?? Date.now;
+    const cacheBytes = opts.readCacheBytes ?? DEFAULT_READ_CACHE_BYTES;
+    this.readCache = cacheBytes > 0 ? new ReadCache(cacheBytes) : null;
   }
 
   /** Loads series, the newest persisted sample of each, and replays the WAL. */
@@ -640,6 +648,7 @@ export class SeriesStore implements Querier {
       if (gone.length > 0) {
         await this.db.query("DELETE FROM series WHERE id = ANY($1::int4[])", [pgArray(gone.map((s) => s.ref))]);
         for (const s of gone) {
+          this.readCache?.forget(s);
           s.deleted = true;
           this.byKey.delete(s.key);
           this.byRef.delete(s.ref);
@@ -677,8 +686,17 @@ export class SeriesStore implements Querier {
     }
     // Memory first, then the database: a flush that commits in between leaves
     // its chunks in `recent`, which we have already captured.
+    const cache = this.readCache;
     const mem = new Map<number, MemChunk[]>();
+    const memParts = new Map<number, ReadPart[]>();
     for (const s of selected) {
+      if (cache !== null) {
+        // The open chunk comes as its decoded mirror, without copying its bytes.
+        const ps: ReadPart[] = [];
+        cache.memParts(s, mintMs, maxtMs, ps);
+        if (ps.length > 0) memParts.set(s.ref, ps);
+        continue;
+      }
       const cs: MemChunk[] = [];
       s.memChunks(mintMs, maxtMs, cs);
       if (cs.length > 0) mem.set(s.ref, cs);
@@ -711,7 +729,20 @@ export class SeriesStore implements Querier {
         for (const r of rows) add(r.series_id, r.min_t, r.max_t, r.num_samples, r.data);
       }
     }
-    // Decode every series into one pair of arrays and hand out views: one
+    if (cache !== null) {
+      const items: { s: MemSeries; parts: ReadPart[] }[] = [];
+      for (const s of selected) {
+        const rows = fromDb.get(s.ref);
+        let parts = memParts.get(s.ref);
+        if (rows) {
+          parts ??= [];
+          for (const c of rows) parts.push(rowPart(c.minT, c.maxT, c.numSamples, c.data));
+        }
+        if (parts) items.push({ s, parts });
+      }
+      return cache.assemble(items, mintMs, maxtMs);
+    }
+    // Without the cache: decode every series into one pair of arrays and hand out views: one
     // allocation per query instead of growable buffers per series. The arrays
     // are sized by an estimate of the samples in range (each chunk's count
     // scaled by its overlap with the range: exact for regular scrapes), not by
