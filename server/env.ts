@@ -41,6 +41,8 @@ export interface VigilEnv {
   queryTimeoutMs: number;
   queryMaxSamples: number;
   queryMaxConcurrency: number;
+  /** QUERY_CACHE_BYTES: budget of the decoded-sample cache behind select; 0 disables it. */
+  queryCacheBytes: number;
   /** PROMQL_EXPERIMENTAL=on enables Prometheus 3's experimental PromQL features (functions, duration expressions, anchored/smoothed, fill()). */
   experimentalPromQL: boolean;
 }
@@ -61,6 +63,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): VigilEnv {
     queryTimeoutMs: parseEnvDuration("QUERY_TIMEOUT", env.QUERY_TIMEOUT ?? "2m"),
     queryMaxSamples: Number(env.QUERY_MAX_SAMPLES ?? 50_000_000),
     queryMaxConcurrency: Number(env.QUERY_MAX_CONCURRENCY ?? 20),
+    queryCacheBytes: parseBytes("QUERY_CACHE_BYTES", env.QUERY_CACHE_BYTES ?? "256MiB"),
     experimentalPromQL: (env.PROMQL_EXPERIMENTAL ?? "off") === "on",
   };
 }

@@ -80,7 +80,7 @@ async function boot(r: Registry): Promise<Runtime> {
   try {
     await db.acquireOwnership();
     await runMigrations(db);
-    store = await SeriesStore.open(db, { retentionMs: env.retentionMs });
+    store = await SeriesStore.open(db, { retentionMs: env.retentionMs, readCacheBytes: env.queryCacheBytes });
   } catch (err) {
     await db.close().catch(() => undefined);
     throw err;
