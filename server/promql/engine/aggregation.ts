@@ -95,27 +95,13 @@ export function evalAggregation(ev: Evaluator, e: AggregateExpr, r: EvalRange): 
   }
   if (GROUPED_OPS.has(e.op)) {
     const acc = new GroupedAggregation(e.op, n, grouping, e.without);
-    // Series by series straight from the producer where it can (no intermediate step matrix).
-    const streamed = ev.streamSteps(e.expr, r, (s) => acc.add(s));
-    if (!streamed) {
-      const input = ev.evalSteps(e.expr, r);
-      for (let si = 0; si < input.length; si++) {
-        if ((si & 0xff) === 0) ev.checkContext();
-        acc.add(input[si]);
-      }
-    }
+    feed(ev, e, r, (s) => acc.add(s));
     return acc.finish(ev);
   }
 
   if (e.op === "topk" || e.op === "bottomk") {
     const acc = new TopK(e.op === "topk", n, params!, grouping, e.without);
-    if (!ev.streamSteps(e.expr, r, (s) => acc.add(s))) {
-      const input = ev.evalSteps(e.expr, r);
-      for (let si = 0; si < input.length; si++) {
-        if ((si & 0xff) === 0) ev.checkContext();
-        acc.add(input[si]);
-      }
-    }
+    feed(ev, e, r, (s) => acc.add(s));
     if (!checkParams(ev, e, params)) return [];
     return acc.finish(ev);
   }
@@ -145,6 +131,20 @@ export function evalAggregation(ev: Evaluator, e: AggregateExpr, r: EvalRange): 
   if (e.op === "quantile") return aggregateQuantile(ev, n, params, input, seriesToGroup, result, groupCount);
 
   return ev.error(`aggregation ${e.op} is not implemented`);
+}
+
+/**
+ * Hands the aggregation's input to `add` series by series: straight from
+ * the producer where it can stream (no intermediate step matrix), else from
+ * the evaluated step matrix.
+ */
+function feed(ev: Evaluator, e: AggregateExpr, r: EvalRange, add: (s: StepSeries) => void): void {
+  if (ev.streamSteps(e.expr, r, add)) return;
+  const input = ev.evalSteps(e.expr, r);
+  for (let si = 0; si < input.length; si++) {
+    if ((si & 0xff) === 0) ev.checkContext();
+    add(input[si]);
+  }
 }
 
 /**
