@@ -92,19 +92,22 @@ function argMin(w: Window): number {
 export const OVER_TIME_FUNCTIONS: Record<string, WindowFunction> = {
   // avg_over_time(v range-vector) → instant-vector
   avg_over_time: overTime((w) => {
-    let sum = w.f[w.lo];
+    // kahanSumInc written out: the [sum, c] pair it returns was an array
+    // allocated per sample here.
+    const fs = w.f;
+    let sum = fs[w.lo];
     let count = 1;
     let mean = 0;
     let c = 0;
     let incremental = false;
     for (let i = w.lo + 1; i < w.hi; i++) {
-      const f = w.f[i];
+      const f = fs[i];
       count = i - w.lo + 1;
       if (!incremental) {
-        const [ns, nc] = kahanSumInc(f, sum, c);
-        if (ns !== Infinity && ns !== -Infinity) {
-          sum = ns;
-          c = nc;
+        const t = sum + f;
+        if (t !== Infinity && t !== -Infinity) {
+          c += Math.abs(sum) >= Math.abs(f) ? sum - t + f : f - t + sum;
+          sum = t;
           continue;
         }
         incremental = true;
@@ -112,7 +115,12 @@ export const OVER_TIME_FUNCTIONS: Record<string, WindowFunction> = {
         c /= count - 1;
       }
       const q = (count - 1) / count;
-      [mean, c] = kahanSumInc(f / count, q * mean, q * c);
+      const inc = f / count;
+      const m = q * mean;
+      const t = m + inc;
+      if (t === Infinity || t === -Infinity) c = 0;
+      else c = q * c + (Math.abs(m) >= Math.abs(inc) ? m - t + inc : inc - t + m);
+      mean = t;
     }
     if (incremental) return mean + c;
     return sum / count + c / count;
@@ -121,9 +129,17 @@ export const OVER_TIME_FUNCTIONS: Record<string, WindowFunction> = {
   count_over_time: overTime((w) => w.hi - w.lo),
   // sum_over_time(v range-vector) → instant-vector
   sum_over_time: overTime((w) => {
+    // kahanSumInc written out (no [sum, c] array per sample).
+    const fs = w.f;
     let sum = 0;
     let c = 0;
-    for (let i = w.lo; i < w.hi; i++) [sum, c] = kahanSumInc(w.f[i], sum, c);
+    for (let i = w.lo; i < w.hi; i++) {
+      const f = fs[i];
+      const t = sum + f;
+      if (t === Infinity || t === -Infinity) c = 0;
+      else c += Math.abs(sum) >= Math.abs(f) ? sum - t + f : f - t + sum;
+      sum = t;
+    }
     if (sum === Infinity || sum === -Infinity) return sum;
     return sum + c;
   }),
@@ -232,8 +248,17 @@ function variance(w: Window): number {
     const f = w.f[i];
     count++;
     const delta = f - (mean + cMean);
-    [mean, cMean] = kahanSumInc(delta / count, mean, cMean);
-    [aux, cAux] = kahanSumInc(delta * (f - (mean + cMean)), aux, cAux);
+    // Two kahanSumInc steps written out (no [sum, c] array per sample).
+    const inc = delta / count;
+    const t = mean + inc;
+    if (t === Infinity || t === -Infinity) cMean = 0;
+    else cMean += Math.abs(mean) >= Math.abs(inc) ? mean - t + inc : inc - t + mean;
+    mean = t;
+    const inc2 = delta * (f - (mean + cMean));
+    const t2 = aux + inc2;
+    if (t2 === Infinity || t2 === -Infinity) cAux = 0;
+    else cAux += Math.abs(aux) >= Math.abs(inc2) ? aux - t2 + inc2 : inc2 - t2 + aux;
+    aux = t2;
   }
   return (aux + cAux) / count;
 }
