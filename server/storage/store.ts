@@ -708,11 +708,12 @@ export class SeriesStore implements Querier {
         if (!l) fromDb.set(id, (l = []));
         l.push({ minT, maxT, numSamples, lastV: 0, data });
       };
+      // Integer bounds: an infinite one (a select of everything) is no int8 literal.
+      const hi = Number.isFinite(maxtMs) ? Math.floor(maxtMs) : maxtMs > 0 ? Number.MAX_SAFE_INTEGER : Number.MIN_SAFE_INTEGER;
+      const lo = Number.isFinite(mintMs) ? Math.ceil(mintMs) : mintMs > 0 ? Number.MAX_SAFE_INTEGER : Number.MIN_SAFE_INTEGER;
       if (this.db.copyOut) {
         // Binary rows: the ids and bounds are integers we format ourselves, so inlining
         // them as literals is safe (COPY takes no parameters).
-        const hi = Number.isFinite(maxtMs) ? Math.floor(maxtMs) : maxtMs > 0 ? Number.MAX_SAFE_INTEGER : Number.MIN_SAFE_INTEGER;
-        const lo = Number.isFinite(mintMs) ? Math.ceil(mintMs) : mintMs > 0 ? Number.MAX_SAFE_INTEGER : Number.MIN_SAFE_INTEGER;
         const r = new BinaryCopyReader(
           await this.db.copyOut(
             `SELECT series_id, min_t, max_t, num_samples, data FROM chunks
@@ -724,7 +725,7 @@ export class SeriesStore implements Querier {
         const rows = await this.db.query<{ series_id: number; min_t: number; max_t: number; num_samples: number; data: Uint8Array }>(
           `SELECT series_id, min_t, max_t, num_samples, data FROM chunks
            WHERE series_id = ANY($1::int4[]) AND min_t <= $2 AND max_t >= $3`,
-          [pgArray(dbRefs), maxtMs, mintMs],
+          [pgArray(dbRefs), hi, lo],
         );
         for (const r of rows) add(r.series_id, r.min_t, r.max_t, r.num_samples, r.data);
       }
