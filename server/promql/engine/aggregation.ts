@@ -9,7 +9,6 @@ import { unwrapParens, type EvalRange, type Evaluator } from "./evaluator";
 import type { Sample } from "./value";
 import { countPoints, newStepSeries, numSteps, type StepMatrix, type StepSeries } from "./range-eval";
 import { deleteLabels, keepLabels, labelsHash, METRIC_NAME, setLabel } from "./labels";
-import { kahanSumInc } from "./functions/math-util";
 import { labelsXXHash } from "./xxhash";
 
 interface Group {
@@ -337,11 +336,13 @@ class GroupedAggregation {
             continue;
           }
           cnt[gi]++;
+          // kahanSumInc written out below (no [sum, c] array per sample).
           if (!incremental[gi]) {
-            const [v, c] = kahanSumInc(f, val[gi], aux[gi]);
-            if (v !== Infinity && v !== -Infinity) {
-              val[gi] = v;
-              aux[gi] = c;
+            const sum = val[gi];
+            const t = sum + f;
+            if (t !== Infinity && t !== -Infinity) {
+              aux[gi] += Math.abs(sum) >= Math.abs(f) ? sum - t + f : f - t + sum;
+              val[gi] = t;
               continue;
             }
             // The sum would overflow: continue with an incremental mean.
@@ -350,9 +351,12 @@ class GroupedAggregation {
             aux[gi] /= cnt[gi] - 1;
           }
           const q = (cnt[gi] - 1) / cnt[gi];
-          const [m, c] = kahanSumInc(f / cnt[gi], q * mean[gi], q * aux[gi]);
-          mean[gi] = m;
-          aux[gi] = c;
+          const inc = f / cnt[gi];
+          const m = q * mean[gi];
+          const t = m + inc;
+          if (t === Infinity || t === -Infinity) aux[gi] = 0;
+          else aux[gi] = q * aux[gi] + (Math.abs(m) >= Math.abs(inc) ? m - t + inc : inc - t + m);
+          mean[gi] = t;
         }
         return;
       }
