@@ -11,10 +11,11 @@ import { exprType } from "../parser/ast";
 import type { Labels } from "../../storage/labels/labels";
 import type { Vector } from "./value";
 import { unwrapParens, withoutStaleMarkers, type EvalRange, type Evaluator, type StepContext } from "./evaluator";
-import { dropMetricName, getLabel, labelsHash, METRIC_NAME, TYPE_LABEL, UNIT_LABEL } from "./labels";
+import { DistinctLabelSets, dropMetricName, getLabel, labelsHash, METRIC_NAME, TYPE_LABEL, UNIT_LABEL } from "./labels";
 import type { FnArg, Window } from "./functions";
 import { WINDOW_FUNCTIONS } from "./functions";
 import { extrapolatedRateSteps, nonCounterInfo, PLAIN_EXTRAPOLATED } from "./functions/rate";
+import { overTimeSteps, STEP_KERNELS } from "./functions/over-time";
 
 /** One output series: value per evaluation step. */
 export interface StepSeries {
@@ -261,6 +262,25 @@ export function evalRangeFunction(ev: Evaluator, call: Call, r: EvalRange, matri
     plainExtrapolatedRate(ev, call, r, arg, plain.isCounter, plain.isRate, { into: rates });
     return rates;
   }
+  const kernel = STEP_KERNELS[name];
+  if (kernel !== undefined && !win.anchored && !win.smoothed) {
+    // The common window functions, series by series over all steps in one
+    // kernel call (no call and boxed result per step).
+    const firstRef = (at ?? r.start) - offset;
+    const refStep = at === null ? r.interval : 0;
+    const stats = new Float64Array(1);
+    for (const s of ev.rangeArgSeries(arg, r)) {
+      ev.checkContext();
+      const metric = s.dropName ? dropMetricName(s.metric) : s.metric;
+      const target = newStepSeries(!keepsName && !delayed ? dropMetricName(metric) : metric, n, delayed && !keepsName);
+      const points = overTimeSteps(kernel, s.t, s.f, firstRef, refStep, n, range, target.f, target.has, stats);
+      if (points === 0) continue;
+      ev.addSamples(points);
+      out.push(target);
+    }
+    ev.totalSamples += stats[0];
+    return checkRangeFunctionResult(ev, out);
+  }
   for (const s of ev.rangeArgSeries(arg, r)) {
     ev.checkContext();
     // A name dropped inside a subquery stays dropped.
@@ -319,13 +339,19 @@ export function evalRangeFunction(ev: Evaluator, call: Call, r: EvalRange, matri
   }
 
   if (name === "absent_over_time") return absentOverTime(ev, call, r, out, n);
-  // Series that keep their name may collide (names are unique otherwise).
-  const seen = new Set<string>();
+  return checkRangeFunctionResult(ev, out);
+}
+
+/**
+ * Results that keep their name (last_over_time, ...) may collide, and so may
+ * results whose name was dropped right away (without delayed name removal):
+ * Prometheus's duplicate-labelset error.
+ */
+function checkRangeFunctionResult(ev: Evaluator, out: StepMatrix): StepMatrix {
+  const seen = new DistinctLabelSets();
   for (const s of out) {
     if (s.dropName) continue;
-    const k = labelsHash(s.metric);
-    if (seen.has(k)) ev.error("vector cannot contain metrics with the same labelset");
-    seen.add(k);
+    if (!seen.add(s.metric)) ev.error("vector cannot contain metrics with the same labelset");
   }
   return out;
 }

@@ -49,16 +49,167 @@ export function linearRegression(w: Window, interceptTime: number): [number, num
 function instantValue(isRate: boolean): WindowFunction {
   return (w) => {
     if (w.hi - w.lo < 2) return undefined;
-    const lastT = w.t[w.hi - 1], lastF = w.f[w.hi - 1];
-    const prevT = w.t[w.hi - 2], prevF = w.f[w.hi - 2];
-    let f = isRate && lastF < prevF ? lastF : lastF - prevF;
-    if (isRate) {
-      const interval = lastT - prevT;
-      if (interval === 0) return undefined;
-      f /= interval / 1000;
-    }
-    return f;
+    return isRate ? irateAt(w.t, w.f, w.hi - 1) : w.f[w.hi - 1] - w.f[w.hi - 2];
   };
+}
+
+/** avg_over_time of samples lo..hi-1 (Kahan sum, switching to an incremental mean on overflow, as Go's). */
+function avgOf(fs: Float64Array, lo: number, hi: number): number {
+  // kahanSumInc written out: the [sum, c] pair it returns was an array
+  // allocated per sample here.
+  let sum = fs[lo];
+  let count = 1;
+  let mean = 0;
+  let c = 0;
+  let incremental = false;
+  for (let i = lo + 1; i < hi; i++) {
+    const f = fs[i];
+    count = i - lo + 1;
+    if (!incremental) {
+      const t = sum + f;
+      if (t !== Infinity && t !== -Infinity) {
+        c += Math.abs(sum) >= Math.abs(f) ? sum - t + f : f - t + sum;
+        sum = t;
+        continue;
+      }
+      incremental = true;
+      mean = sum / (count - 1);
+      c /= count - 1;
+    }
+    const q = (count - 1) / count;
+    const inc = f / count;
+    const m = q * mean;
+    const t = m + inc;
+    if (t === Infinity || t === -Infinity) c = 0;
+    else c = q * c + (Math.abs(m) >= Math.abs(inc) ? m - t + inc : inc - t + m);
+    mean = t;
+  }
+  if (incremental) return mean + c;
+  return sum / count + c / count;
+}
+
+/** sum_over_time of samples lo..hi-1 (Kahan sum). */
+function sumOf(fs: Float64Array, lo: number, hi: number): number {
+  // kahanSumInc written out (no [sum, c] array per sample).
+  let sum = 0;
+  let c = 0;
+  for (let i = lo; i < hi; i++) {
+    const f = fs[i];
+    const t = sum + f;
+    if (t === Infinity || t === -Infinity) c = 0;
+    else c += Math.abs(sum) >= Math.abs(f) ? sum - t + f : f - t + sum;
+    sum = t;
+  }
+  if (sum === Infinity || sum === -Infinity) return sum;
+  return sum + c;
+}
+
+function maxOf(fs: Float64Array, lo: number, hi: number): number {
+  let max = fs[lo];
+  for (let i = lo; i < hi; i++) if (fs[i] > max || Number.isNaN(max)) max = fs[i];
+  return max;
+}
+
+function minOf(fs: Float64Array, lo: number, hi: number): number {
+  let min = fs[lo];
+  for (let i = lo; i < hi; i++) if (fs[i] < min || Number.isNaN(min)) min = fs[i];
+  return min;
+}
+
+/** irate from samples last-1 and last (NaN-free times are strictly increasing, so the interval is never 0). */
+function irateAt(ts: Float64Array, fs: Float64Array, last: number): number | undefined {
+  const lastF = fs[last];
+  const prevF = fs[last - 1];
+  const interval = ts[last] - ts[last - 1];
+  if (interval === 0) return undefined;
+  return (lastF < prevF ? lastF : lastF - prevF) / (interval / 1000);
+}
+
+/**
+ * The window functions overTimeSteps computes, by kernel number: the common
+ * ones whose value depends on the window alone.
+ */
+export const STEP_KERNELS: Readonly<Record<string, number>> = {
+  sum_over_time: 0,
+  avg_over_time: 1,
+  min_over_time: 2,
+  max_over_time: 3,
+  count_over_time: 4,
+  last_over_time: 5,
+  irate: 6,
+  idelta: 7,
+};
+
+/**
+ * One of STEP_KERNELS over a series at every step, as extrapolatedRateSteps
+ * does for rate: the window (ref - range, ref] slides forward with two
+ * pointers and each step's value goes straight into outF/outHas, with the
+ * same per-window arithmetic as the window function (the helpers above are
+ * shared). Returns the number of points; stats[0] grows by the number of
+ * samples the windows held.
+ */
+export function overTimeSteps(
+  kernel: number,
+  t: Float64Array,
+  f: Float64Array,
+  firstRef: number,
+  refStep: number,
+  n: number,
+  rangeMs: number,
+  outF: Float64Array,
+  outHas: Uint8Array,
+  stats: Float64Array,
+): number {
+  const len = t.length;
+  const minSamples = kernel >= 6 ? 2 : 1;
+  let lo = 0;
+  let hi = 0;
+  let points = 0;
+  let sampled = 0;
+  for (let step = 0; step < n; step++) {
+    const ref = firstRef + step * refStep;
+    const mint = ref - rangeMs;
+    while (lo < len && t[lo] <= mint) lo++;
+    if (hi < lo) hi = lo;
+    while (hi < len && t[hi] <= ref) hi++;
+    const count = hi - lo;
+    sampled += count;
+    if (count < minSamples) continue;
+    let v: number;
+    switch (kernel) {
+      case 0:
+        v = sumOf(f, lo, hi);
+        break;
+      case 1:
+        v = avgOf(f, lo, hi);
+        break;
+      case 2:
+        v = minOf(f, lo, hi);
+        break;
+      case 3:
+        v = maxOf(f, lo, hi);
+        break;
+      case 4:
+        v = count;
+        break;
+      case 5:
+        v = f[hi - 1];
+        break;
+      case 6: {
+        const r = irateAt(t, f, hi - 1);
+        if (r === undefined) continue;
+        v = r;
+        break;
+      }
+      default:
+        v = f[hi - 1] - f[hi - 2];
+    }
+    outF[step] = v;
+    outHas[step] = 1;
+    points++;
+  }
+  stats[0] += sampled;
+  return points;
 }
 
 function tsOf(pick: (w: Window) => number): WindowFunction {
@@ -91,69 +242,14 @@ function argMin(w: Window): number {
 
 export const OVER_TIME_FUNCTIONS: Record<string, WindowFunction> = {
   // avg_over_time(v range-vector) → instant-vector
-  avg_over_time: overTime((w) => {
-    // kahanSumInc written out: the [sum, c] pair it returns was an array
-    // allocated per sample here.
-    const fs = w.f;
-    let sum = fs[w.lo];
-    let count = 1;
-    let mean = 0;
-    let c = 0;
-    let incremental = false;
-    for (let i = w.lo + 1; i < w.hi; i++) {
-      const f = fs[i];
-      count = i - w.lo + 1;
-      if (!incremental) {
-        const t = sum + f;
-        if (t !== Infinity && t !== -Infinity) {
-          c += Math.abs(sum) >= Math.abs(f) ? sum - t + f : f - t + sum;
-          sum = t;
-          continue;
-        }
-        incremental = true;
-        mean = sum / (count - 1);
-        c /= count - 1;
-      }
-      const q = (count - 1) / count;
-      const inc = f / count;
-      const m = q * mean;
-      const t = m + inc;
-      if (t === Infinity || t === -Infinity) c = 0;
-      else c = q * c + (Math.abs(m) >= Math.abs(inc) ? m - t + inc : inc - t + m);
-      mean = t;
-    }
-    if (incremental) return mean + c;
-    return sum / count + c / count;
-  }),
+  avg_over_time: overTime((w) => avgOf(w.f, w.lo, w.hi)),
   // count_over_time(v range-vector) → instant-vector
   count_over_time: overTime((w) => w.hi - w.lo),
   // sum_over_time(v range-vector) → instant-vector
-  sum_over_time: overTime((w) => {
-    // kahanSumInc written out (no [sum, c] array per sample).
-    const fs = w.f;
-    let sum = 0;
-    let c = 0;
-    for (let i = w.lo; i < w.hi; i++) {
-      const f = fs[i];
-      const t = sum + f;
-      if (t === Infinity || t === -Infinity) c = 0;
-      else c += Math.abs(sum) >= Math.abs(f) ? sum - t + f : f - t + sum;
-      sum = t;
-    }
-    if (sum === Infinity || sum === -Infinity) return sum;
-    return sum + c;
-  }),
+  sum_over_time: overTime((w) => sumOf(w.f, w.lo, w.hi)),
   // max_over_time(v range-vector) → instant-vector
-  max_over_time: overTime((w) => {
-    let max = w.f[w.lo];
-    for (let i = w.lo; i < w.hi; i++) if (w.f[i] > max || Number.isNaN(max)) max = w.f[i];
-    return max;
-  }),
-  min_over_time: overTime((w) => {
-    let min = w.f[w.lo];
-    for (let i = w.lo; i < w.hi; i++) if (w.f[i] < min || Number.isNaN(min)) min = w.f[i];
-    return min;
-  }),
+  max_over_time: overTime((w) => maxOf(w.f, w.lo, w.hi)),
+  min_over_time: overTime((w) => minOf(w.f, w.lo, w.hi)),
   // last_over_time(v range-vector) → instant-vector (keeps the metric name)
   last_over_time: overTime((w) => w.f[w.hi - 1]),
   first_over_time: overTime((w) => w.f[w.lo]),
