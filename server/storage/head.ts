@@ -1,7 +1,7 @@
 import { ENC_XOR, decodeChunkRange } from "./chunk/chunk";
 import { XorAppender, XorSampleBuffer, MAX_SAMPLES_PER_CHUNK } from "./chunk/xor";
 import type { Labels } from "./labels/labels";
-import type { OpenChunkMirror } from "./read-cache";
+import type { SampleMirror } from "./read-cache";
 
 /**
  * A chunk held in memory: sealed (complete) or already flushed and kept for
@@ -52,10 +52,10 @@ export class MemSeries {
   /** Removed from the store (retention); holders of this object must look the labels up again. */
   deleted = false;
   /**
-   * A decoded copy of the open chunk, attached by the read cache once a select read it
-   * (read-cache.ts); kept current here, handed back when the chunk is cut or flushed.
+   * The series' recent samples decoded, attached by the read cache once a select read them
+   * up to the newest (read-cache.ts); every append goes to it too.
    */
-  openMirror: OpenChunkMirror | null = null;
+  mirror: SampleMirror | null = null;
   /** Scratch state of the append in progress (see SeriesStore.append). */
   epoch = 0;
   tmpT = 0;
@@ -73,7 +73,6 @@ export class MemSeries {
     let open = this.open;
     if (open !== null && (this.openWindow !== w || open.numSamples >= MAX_SAMPLES_PER_CHUNK)) {
       (this.sealed ??= []).push(toMemChunk(open));
-      this.sealMirror();
       open = null;
     }
     if (open === null) {
@@ -82,7 +81,7 @@ export class MemSeries {
       this.openWindow = w;
     }
     open.append(t, v);
-    if (this.openMirror !== null) this.openMirror.push(t, v);
+    if (this.mirror !== null) this.mirror.push(t, v);
     this.lastT = t;
     this.lastV = v;
     if (t < this.firstT) this.firstT = t;
@@ -97,19 +96,9 @@ export class MemSeries {
   takeUnflushed(): MemChunk[] {
     const out = this.sealed ?? [];
     if (this.open !== null) out.push(toMemChunk(this.open));
-    this.sealMirror();
     this.sealed = null;
     this.open = null;
     return out;
-  }
-
-  /** The open chunk is final (cut or flushed): its mirror becomes a cached immutable chunk. */
-  private sealMirror(): void {
-    const m = this.openMirror;
-    if (m !== null) {
-      this.openMirror = null;
-      m.seal();
-    }
   }
 
   /** In-memory chunks overlapping [mint, maxt], oldest first. */

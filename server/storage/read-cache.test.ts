@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { decodeChunk } from "./chunk/chunk";
 import { MemSeries, type MemChunk } from "./head";
 import { labelsFromRecord } from "./labels/labels";
-import { ReadCache, type CachedSeries, type ReadPart } from "./read-cache";
+import { ReadCache, type CachedSeries, type ReadItem, type ReadPart } from "./read-cache";
 
 const H = 3600_000;
 const BLOCK = 2 * H;
@@ -37,15 +37,22 @@ function reference(s: MemSeries, mint: number, maxt: number): { t: number[]; v: 
   return { t, v };
 }
 
-/** A select over the head only, through the cache. */
+/** A select over the head only, through the cache, as SeriesStore.select does it. */
 function cachedSelect(cache: ReadCache, series: MemSeries[], mint: number, maxt: number): CachedSeries[] {
-  const items: { s: MemSeries; parts: ReadPart[] }[] = [];
+  const epoch = cache.retentionEpoch;
+  const items: ReadItem[] = [];
   for (const s of series) {
+    if (s.lastT < mint || s.firstT > maxt) continue;
+    const m = cache.mirrorPart(s, mint);
+    if (m !== null) {
+      items.push({ s, parts: [m], lastT: s.lastT, mirrored: true });
+      continue;
+    }
     const parts: ReadPart[] = [];
     cache.memParts(s, mint, maxt, parts);
-    if (parts.length > 0) items.push({ s, parts });
+    items.push({ s, parts, lastT: s.lastT, mirrored: false });
   }
-  return cache.assemble(items, mint, maxt);
+  return cache.assemble(items, mint, maxt, epoch);
 }
 
 function plain(r: CachedSeries): { t: number[]; v: bigint[] } {
@@ -63,51 +70,104 @@ function rng(seed: number): () => number {
   };
 }
 
+/** The mirror's internals, for assertions. */
+function mirrorOf(s: MemSeries): { n: number; startT: number; t: Float64Array } | null {
+  return s.mirror as unknown as { n: number; startT: number; t: Float64Array } | null;
+}
+
 describe("read cache over the head", () => {
-  it("follows the open chunk as it grows between selects, without copying a single-chunk result", () => {
+  it("follows a series as it grows between selects, without copying", () => {
     const cache = new ReadCache(1 << 20);
     const s = newSeries(1);
     for (let i = 0; i < 10; i++) s.append(T0 + i * 15_000, i, BLOCK);
     const first = cachedSelect(cache, [s], T0, T0 + H);
     expect(plain(first[0]!)).toEqual(reference(s, T0, T0 + H));
-    const mirror = s.openMirror;
+    const mirror = mirrorOf(s);
     expect(mirror).not.toBeNull();
-    // Far past the mirror's first capacity, so it moves to larger arrays several times.
-    for (let i = 10; i < 400; i++) s.append(T0 + i * 15_000, i % 7 === 0 ? STALE_NAN : i / 3, BLOCK);
-    // Kept current by append (the same mirror, not rebuilt by the select's consistency check).
-    expect(s.openMirror).toBe(mirror);
-    expect((mirror as unknown as { n: number }).n).toBe(400);
+    // Far past the mirror's first capacity, so it moves to larger arrays several times
+    // (read now and then, as a mirror nobody reads between two regrowths is dropped).
+    for (let i = 10; i < 400; i++) {
+      s.append(T0 + i * 15_000, i % 7 === 0 ? STALE_NAN : i / 3, BLOCK);
+      if (i % 50 === 0) cachedSelect(cache, [s], T0, T0 + H);
+    }
+    // Kept current by append: the same mirror, every sample from T0 on.
+    expect(mirrorOf(s)).toBe(mirror);
     const second = cachedSelect(cache, [s], T0, T0 + 2 * H);
     expect(plain(second[0]!)).toEqual(reference(s, T0, T0 + 2 * H));
+    expect(second[0]!.t.buffer).toBe(mirror!.t.buffer);
     expect(bits(second[0]!.v)[14]).toBe(0x7ff0000000000002n);
-    // The first result is a view the later appends and regrowth did not disturb.
+    // The first result is a view that later appends and regrowth did not disturb.
     expect([...first[0]!.t]).toEqual(Array.from({ length: 10 }, (_, i) => T0 + i * 15_000));
-    // A view, not a copy: it shares the mirror's buffer with the next select's result.
     const third = cachedSelect(cache, [s], T0 + 15_000, T0 + 30_000);
     expect(third[0]!.t.buffer).toBe(second[0]!.t.buffer);
     expect([...third[0]!.t]).toEqual([T0 + 15_000, T0 + 30_000]);
   });
 
-  it("keeps a sealed chunk's samples when the chunk is cut between selects, and reads both chunks", () => {
+  it("keeps a series' mirror across a chunk cut and a flush, and answers from it alone", () => {
     const cache = new ReadCache(1 << 20);
     const s = newSeries(2);
     // The last samples before a block boundary, then a selection, then samples past it (a cut).
     for (let i = 0; i < 20; i++) s.append(T0 + BLOCK - 20 * 15_000 + i * 15_000, i, BLOCK);
     expect(plain(cachedSelect(cache, [s], T0, T0 + 2 * BLOCK)[0]!)).toEqual(reference(s, T0, T0 + 2 * BLOCK));
+    const mirror = mirrorOf(s);
     for (let i = 0; i < 20; i++) s.append(T0 + BLOCK + i * 15_000, 100 + i, BLOCK);
     expect(s.sealed).toHaveLength(1);
+    s.recent = s.takeUnflushed();
+    for (let i = 20; i < 30; i++) s.append(T0 + BLOCK + i * 15_000, 100 + i, BLOCK);
+    expect(mirrorOf(s)).toBe(mirror);
     const got = cachedSelect(cache, [s], T0, T0 + 2 * BLOCK);
     expect(plain(got[0]!)).toEqual(reference(s, T0, T0 + 2 * BLOCK));
-    expect(got[0]!.t.length).toBe(40);
-    // The sealed chunk came from the mirror it replaced: a hit, nothing decoded again.
-    const before = cache.size;
-    cachedSelect(cache, [s], T0, T0 + 2 * BLOCK);
-    expect(cache.size).toBe(before);
-    // Flushing moves the open chunk to `recent`; its mirror becomes that chunk's entry.
-    const taken = s.takeUnflushed();
-    s.recent = taken;
-    expect(s.openMirror).toBeNull();
-    expect(plain(cachedSelect(cache, [s], T0, T0 + 2 * BLOCK)[0]!)).toEqual(reference(s, T0, T0 + 2 * BLOCK));
+    expect(got[0]!.t.length).toBe(50);
+    expect(got[0]!.t.buffer).toBe(mirror!.t.buffer); // three chunks underneath, one view
+  });
+
+  it("builds a mirror from several chunks, and answers an older range from the chunks instead", () => {
+    const cache = new ReadCache(1 << 20);
+    const s = newSeries(3);
+    for (let i = 0; i < 60; i++) s.append(T0 + BLOCK - 30 * 60_000 + i * 60_000, i, BLOCK); // crosses the boundary
+    const from = T0 + BLOCK - 10 * 60_000;
+    const got = cachedSelect(cache, [s], from, T0 + 2 * BLOCK);
+    expect(plain(got[0]!)).toEqual(reference(s, from, T0 + 2 * BLOCK));
+    expect(mirrorOf(s)!.startT).toBe(from);
+    expect(mirrorOf(s)!.n).toBe(40);
+    // Older than the mirror: read from the chunks (sealed one cached), then a wider mirror.
+    const older = cachedSelect(cache, [s], T0, T0 + 2 * BLOCK);
+    expect(plain(older[0]!)).toEqual(reference(s, T0, T0 + 2 * BLOCK));
+    expect(mirrorOf(s)!.startT).toBe(T0);
+    // A range that ends before the newest sample never builds a mirror; repeated, its
+    // chunks come from the cache and stay exact.
+    const s2 = newSeries(4);
+    for (let i = 0; i < 60; i++) s2.append(T0 + BLOCK - 30 * 60_000 + i * 60_000, -i, BLOCK);
+    const mid = [T0 + BLOCK - 20 * 60_000, T0 + BLOCK + 10 * 60_000] as const;
+    const h1 = cachedSelect(cache, [s2], ...mid);
+    const h2 = cachedSelect(cache, [s2], ...mid);
+    expect(plain(h1[0]!)).toEqual(reference(s2, ...mid));
+    expect(plain(h2[0]!)).toEqual(reference(s2, ...mid));
+    expect(s2.mirror).toBeNull();
+  });
+
+  it("keeps only what selects asked for when a mirror regrows, and drops one nobody reads", () => {
+    const cache = new ReadCache(1 << 20);
+    const s = newSeries(5);
+    for (let i = 0; i < 200; i++) s.append(T0 + i * 15_000, i, BLOCK);
+    cachedSelect(cache, [s], T0, T0 + BLOCK); // a 200-sample mirror with room for 100 more
+    const m = mirrorOf(s)!;
+    // Only the last 10 minutes are asked for from now on: the first regrowth still keeps
+    // what the first select asked for, the second only what was asked for since.
+    let t = T0 + 200 * 15_000;
+    let i = 0;
+    for (; i < 1000 && m.startT === T0; i++, t += 15_000) {
+      s.append(t, i, BLOCK);
+      expect(plain(cachedSelect(cache, [s], t - 10 * 60_000, t)[0]!)).toEqual(reference(s, t - 10 * 60_000, t));
+    }
+    expect(mirrorOf(s)).toBe(m);
+    expect(m.startT).toBeGreaterThan(T0);
+    expect(m.n).toBeLessThan(250);
+    expect(plain(cachedSelect(cache, [s], t - 10 * 60_000, t)[0]!)).toEqual(reference(s, t - 10 * 60_000, t));
+    // Nobody reads it any more: at the next regrowth it goes.
+    for (let i = 0; i < 200; i++) s.append((t += 15_000), i, BLOCK);
+    expect(s.mirror).toBeNull();
+    expect(cache.size).toBe(0);
   });
 
   it("stays within a small budget by evicting the least recently used, with identical results", () => {
@@ -116,12 +176,12 @@ describe("read cache over the head", () => {
     const cache = new ReadCache(budget);
     const r = rng(7);
     let t = T0;
-    for (let round = 0; round < 30; round++) {
+    for (let round = 0; round < 60; round++) {
       t += 1 + Math.floor(r() * 4 * 60_000);
       for (const s of series) if (r() < 0.7) s.append(t, r() < 0.05 ? STALE_NAN : r() * 100, BLOCK);
       if (round % 10 === 9) for (const s of series) if (r() < 0.3) s.recent = s.takeUnflushed();
       const mint = T0 + Math.floor(r() * (t - T0));
-      const maxt = mint + Math.floor(r() * (t - mint + 1));
+      const maxt = r() < 0.5 ? t + 1000 : mint + Math.floor(r() * (t - mint + 1));
       const picked = series.filter(() => r() < 0.5);
       const got = cachedSelect(cache, picked, mint, maxt);
       const want = picked.map((s) => reference(s, mint, maxt)).filter((x) => x.t.length > 0);
@@ -130,43 +190,57 @@ describe("read cache over the head", () => {
     }
     expect(cache.size).toBeGreaterThan(0);
     // Evicted mirrors are let go by their series.
-    const mirrors = series.filter((s) => s.openMirror !== null).length;
+    const mirrors = series.filter((s) => s.mirror !== null).length;
     expect(mirrors).toBeLessThan(series.length);
   });
 
-  it("serves several series through views and copies only those spanning several chunks", () => {
+  it("never serves a mirror a sample bypassed, and forgets a deleted series", () => {
     const cache = new ReadCache(1 << 20);
-    const a = newSeries(3);
-    const b = newSeries(4);
-    for (let i = 0; i < 30; i++) a.append(T0 + i * 60_000, i, BLOCK);
-    for (let i = 0; i < 30; i++) b.append(T0 + BLOCK - 15 * 60_000 + i * 60_000, -i, BLOCK); // crosses the boundary
-    const got = cachedSelect(cache, [a, b], T0, T0 + 2 * BLOCK);
-    expect(got.map(plain)).toEqual([reference(a, T0, T0 + 2 * BLOCK), reference(b, T0, T0 + 2 * BLOCK)]);
-    const again = cachedSelect(cache, [a, b], T0, T0 + 2 * BLOCK);
-    expect(again[0]!.t.buffer).toBe(got[0]!.t.buffer); // a's single chunk: the mirror itself
-    expect(again[1]!.t.buffer).not.toBe(got[1]!.t.buffer); // b's two chunks: a fresh copy each time
-  });
-
-  it("never serves a mirror that missed an append, and forgets a deleted series", () => {
-    const cache = new ReadCache(1 << 20);
-    const s = newSeries(5);
+    const s = newSeries(6);
     for (let i = 0; i < 5; i++) s.append(T0 + i, i, BLOCK);
     cachedSelect(cache, [s], T0, T0 + H);
-    // An append that bypasses MemSeries.append (as a future code path might).
+    expect(s.mirror).not.toBeNull();
+    // A sample that reaches the head without MemSeries.append (as a future code path might).
     s.open!.append(T0 + 5, 5);
+    s.lastT = T0 + 5;
     expect(plain(cachedSelect(cache, [s], T0, T0 + H)[0]!)).toEqual(reference(s, T0, T0 + H));
     cache.forget(s);
-    expect(s.openMirror).toBeNull();
+    expect(s.mirror).toBeNull();
     expect(cache.size).toBe(0);
     expect(cache.bytes).toBe(0);
   });
 
+  it("drops mirrors reaching before a retention cutoff, and builds none from a select that began before it", () => {
+    const cache = new ReadCache(1 << 20);
+    const a = newSeries(7);
+    const b = newSeries(8);
+    for (let i = 0; i < 50; i++) {
+      a.append(T0 + i * 60_000, i, BLOCK);
+      b.append(T0 + 20 * 60_000 + i * 60_000, i, BLOCK);
+    }
+    cachedSelect(cache, [a], T0, T0 + H);
+    cachedSelect(cache, [b], T0 + 30 * 60_000, T0 + 2 * H);
+    cache.retain(T0 + 10 * 60_000);
+    expect(a.mirror).toBeNull();
+    expect(b.mirror).not.toBeNull();
+    // A select under way across a retention run answers, but keeps nothing.
+    const c = newSeries(9);
+    for (let i = 0; i < 50; i++) c.append(T0 + i * 60_000, i, BLOCK);
+    const epoch = cache.retentionEpoch;
+    const parts: ReadPart[] = [];
+    cache.memParts(c, T0, T0 + H, parts);
+    cache.retain(T0);
+    const got = cache.assemble([{ s: c, parts, lastT: c.lastT, mirrored: false }], T0, T0 + H, epoch);
+    expect(plain(got[0]!)).toEqual(reference(c, T0, T0 + H));
+    expect(c.mirror).toBeNull();
+  });
+
   it("does not cache what exceeds the budget on its own, and still answers", () => {
     const cache = new ReadCache(1000);
-    const s = newSeries(6);
+    const s = newSeries(10);
     for (let i = 0; i < 200; i++) s.append(T0 + i * 1000, i, BLOCK);
     expect(plain(cachedSelect(cache, [s], T0, T0 + H)[0]!)).toEqual(reference(s, T0, T0 + H));
-    expect(s.openMirror).toBeNull();
+    expect(s.mirror).toBeNull();
     expect(cache.bytes).toBe(0);
   });
 });

@@ -1,6 +1,6 @@
 // A bounded cache of decoded samples for SeriesStore.select, so that a repeated query over
-// data already read does not decode the same chunks again (decoding ~2.6 M samples from XOR
-// chunks cost ~130 ms per query, several times the PromQL engine's own work).
+// data already read does not decode (nor fetch) the same chunks again: decoding ~2.6 M samples
+// from XOR chunks cost ~80-130 ms per query, several times the PromQL engine's own work.
 //
 // Two kinds of entries share one LRU list and one byte budget:
 //
@@ -12,23 +12,28 @@
 //   re-encoding one piece densely (XOR in the head, dod at rest) keeps the samples and so
 //   rightly hits the same entry. Rows removed by retention are simply never selected again.
 //   Refs are not reused within a process (retention deletes series, new ones get new refs).
-// - The open head chunk of a series, which grows: once selected, a MemSeries carries a
-//   decoded mirror of it (OpenMirror) that MemSeries.append extends with two typed-array
-//   writes. When the chunk is cut or flushed the mirror becomes the immutable entry of the
-//   chunk it now equals; when the LRU evicts it, the series drops it.
+// - A series' recent samples (SeriesMirror): when a select reads a series up to its newest
+//   sample, the samples from the select's mint on are kept decoded, contiguously, and
+//   MemSeries.append extends them with two typed-array writes. A later select whose mint is
+//   not older is then answered from memory alone, whatever the chunks underneath (open,
+//   sealed, flushed, compacted rows: their samples are the same): no database read, no
+//   decoding, no copy. Regrowth keeps only the samples the selects since the previous
+//   regrowth asked for, so a mirror queried over the last hour stays about an hour long, and
+//   one nobody asks for is dropped. Retention drops mirrors reaching before its cutoff (the
+//   rows it deletes may hold their oldest samples).
 //
 // Values are kept only in Float64Arrays: V8 quiets NaN payloads stored in plain arrays, and
 // the staleness marker (0x7ff0000000000002) must survive.
 //
 // `assemble` hands out subarray views of cached arrays when a series' samples in range come
-// from one chunk (no copy). Views may be shared between queries and with the cache itself:
+// from one entry (no copy). Views may be shared between queries and with the cache itself:
 // callers must treat `t` and `v` as read-only, which the PromQL engine does (querier.ts).
 // An entry's first n samples are never written again (a mirror only writes past n, and a
-// mirror that grows moves to new arrays), so a view stays exact after the entry grows, is
-// evicted or is sealed.
+// mirror that grows moves to new arrays), so a view stays exact after the entry grows or is
+// evicted.
 
 import { decodeChunkRange } from "./chunk/chunk";
-import { decodeXorRange, type XorAppender, type XorSink } from "./chunk/xor";
+import { decodeXorRange } from "./chunk/xor";
 import type { MemChunk, MemSeries } from "./head";
 import type { Labels } from "./labels/labels";
 import { storageMetrics } from "./metrics";
@@ -48,27 +53,38 @@ export interface CachedSeries {
 
 /**
  * One piece of a series' data overlapping the range being selected: an immutable chunk
- * (`data`, decoded through the cache on demand) or a decoded snapshot of the open chunk
- * (`t`/`v` hold at least its first `n` samples, which never change).
+ * (`data`, decoded through the cache on demand), or decoded samples (`t`/`v` hold at least
+ * `n` samples, which never change): the open chunk decoded now (`own`), or a mirror.
  */
 export interface ReadPart {
+  /** First and last sample time (ms). */
   minT: number;
   maxT: number;
   n: number;
   data: Uint8Array | null;
   t: Float64Array | null;
   v: Float64Array | null;
+  /** Arrays decoded for this select alone (the open chunk): a mirror may take them over. */
+  own: boolean;
   /** Set by assemble: the part's samples used are t/v[lo, hi). */
   lo: number;
   hi: number;
 }
 
-/** The hook MemSeries calls on its open chunk's mirror (head.ts). */
-export interface OpenChunkMirror {
-  /** The open chunk received a sample. */
+/** What select gathered for one series before assemble. */
+export interface ReadItem {
+  s: MemSeries;
+  parts: ReadPart[];
+  /** The series' newest sample time (ms) when its parts were gathered. */
+  lastT: number;
+  /** The parts are the series' mirror (nothing to build). */
+  mirrored: boolean;
+}
+
+/** The hook MemSeries.append calls (head.ts). */
+export interface SampleMirror {
+  /** The series received a sample (newer than all before). */
   push(t: number, v: number): void;
-  /** The open chunk was cut or flushed: it is final now. The series has dropped the mirror. */
-  seal(): void;
 }
 
 abstract class LruNode {
@@ -76,7 +92,7 @@ abstract class LruNode {
   next: LruNode | null = null;
   /** Bytes charged to the budget. */
   bytes = 0;
-  /** In the LRU list (false once evicted or sealed). */
+  /** In the LRU list (false once evicted). */
   linked = false;
   /** Removes the entry from whatever indexes it (called after it left the list). */
   abstract detach(): void;
@@ -101,58 +117,71 @@ class ChunkEntry extends LruNode {
   }
 }
 
-/** A decoded copy of a series' open chunk, extended as the chunk is appended to. */
-class OpenMirror extends LruNode implements OpenChunkMirror {
-  /** Timestamps (ms) and values; the first `n` are the chunk's samples. */
+/** A series' samples from startT on, decoded and kept current by append. */
+class SeriesMirror extends LruNode implements SampleMirror {
+  /** Timestamps (ms) and values; the first `n` are used. */
   t: Float64Array;
   v: Float64Array;
   n: number;
+  /** Every sample of the series at or after this time (ms) is in t/v[0, n). */
+  startT: number;
+  /** The oldest mint (ms) served since the last regrowth; +Infinity when none. */
+  minServed: number;
+
   constructor(
     private readonly cache: ReadCache,
     readonly series: MemSeries,
-    /** The appender mirrored: a select checks it is still the series' open chunk. */
-    readonly src: XorAppender,
     t: Float64Array,
     v: Float64Array,
     n: number,
+    startT: number,
   ) {
     super();
     this.t = t;
     this.v = v;
     this.n = n;
+    this.startT = startT;
+    this.minServed = startT;
   }
 
   push(t: number, v: number): void {
     const n = this.n;
-    if (n === this.t.length) this.grow();
-    this.t[n] = t;
-    this.v[n] = v;
-    this.n = n + 1;
+    if (n === this.t.length && !this.regrow()) return;
+    const i = this.n;
+    this.t[i] = t;
+    this.v[i] = v;
+    this.n = i + 1;
   }
 
-  /** Moves to arrays 1.5× as large (readers keep the old ones, which stay exact). */
-  private grow(): void {
-    const cap = Math.ceil(this.t.length * 1.5) + 16;
+  /**
+   * Moves to larger arrays keeping only the samples selects have asked for since the last
+   * regrowth (readers keep the old arrays, which stay exact). A mirror nobody read since is
+   * dropped instead. Returns false when the mirror is gone.
+   */
+  private regrow(): boolean {
+    const from = this.minServed;
+    if (from === Number.POSITIVE_INFINITY) {
+      this.cache.remove(this);
+      return false;
+    }
+    const keep = from > this.startT ? lowerBound(this.t, 0, this.n, from) : 0;
+    const len = this.n - keep;
+    const cap = len + Math.max(32, len >>> 1);
     const t = new Float64Array(cap);
     const v = new Float64Array(cap);
-    t.set(this.t.subarray(0, this.n));
-    v.set(this.v.subarray(0, this.n));
+    t.set(this.t.subarray(keep, this.n));
+    v.set(this.v.subarray(keep, this.n));
     this.t = t;
     this.v = v;
-    if (this.linked) this.cache.resize(this, mirrorBytes(cap));
-  }
-
-  seal(): void {
-    // Unlink first: the series has already let go of the mirror, and detach must not touch
-    // a newer mirror the series may get.
-    if (this.linked) this.cache.remove(this);
-    if (this.n === this.src.numSamples && this.n > 0) {
-      this.cache.adopt(this.series.ref, this.src.minT, this.n, this.t, this.v);
-    }
+    this.n = len;
+    if (from > this.startT) this.startT = from;
+    this.minServed = Number.POSITIVE_INFINITY;
+    this.cache.resize(this, mirrorBytes(cap));
+    return this.linked;
   }
 
   detach(): void {
-    if (this.series.openMirror === this) this.series.openMirror = null;
+    if (this.series.mirror === this) this.series.mirror = null;
   }
 }
 
@@ -161,7 +190,7 @@ function mirrorBytes(capacity: number): number {
 }
 
 /** Decodes into one Float64Array: timestamps in [0, n), values in [n, 2n) (one allocation per chunk). */
-class SplitSink implements XorSink {
+class SplitSink {
   t: Float64Array;
   v: Float64Array;
   length = 0;
@@ -194,6 +223,16 @@ function upperBound(t: Float64Array, lo: number, hi: number, x: number): number 
   return lo;
 }
 
+/** Copies t/v[a, b) of a part to out[k..]; plain loops (a typed-array store keeps NaN payloads). */
+function copyPart(p: ReadPart, a: number, b: number, outT: Float64Array, outV: Float64Array, k: number): void {
+  const t = p.t!;
+  const v = p.v!;
+  for (let i = a; i < b; i++, k++) {
+    outT[k] = t[i]!;
+    outV[k] = v[i]!;
+  }
+}
+
 /**
  * Drops parts whose time span lies within another's, from a series' parts sorted by minT
  * (store.ts's dropCopies, for parts): the same chunk both in memory and in the table, or
@@ -211,6 +250,8 @@ function dropCopies(parts: ReadPart[]): ReadPart[] {
   return out;
 }
 
+const byMinT = (a: ReadPart, b: ReadPart) => a.minT - b.minT;
+
 /** The bounded LRU of decoded samples. One per store. */
 export class ReadCache {
   /** Bytes held (counted as in ENTRY_OVERHEAD_BYTES); at most budgetBytes after every operation. */
@@ -218,6 +259,8 @@ export class ReadCache {
   private readonly chunks = new Map<number, ChunkEntry>();
   /** Sentinel of the LRU list: head.next is the most recently used. */
   private readonly head: LruNode;
+  /** Bumped by retention: a select that began before must not build mirrors from what it read. */
+  private epoch = 0;
   private hits = 0;
   private misses = 0;
   private evictions = 0;
@@ -229,70 +272,78 @@ export class ReadCache {
     this.head = sentinel;
   }
 
-  /** Entries held (chunks and open-chunk mirrors); for tests and status. */
+  /** Entries held (chunks and mirrors); for tests and status. */
   get size(): number {
     let n = 0;
     for (let e = this.head.next!; e !== this.head; e = e.next!) n++;
     return n;
   }
 
+  /** The retention epoch, read when a select begins and passed to assemble. */
+  get retentionEpoch(): number {
+    return this.epoch;
+  }
+
+  /**
+   * The series' mirror as the only part of a select over [mint, ...] (ms), when it holds
+   * every sample from mint on; else null. Synchronous, like the head it mirrors.
+   */
+  mirrorPart(s: MemSeries, mint: number): ReadPart | null {
+    const m = s.mirror as SeriesMirror | null;
+    if (m === null) return null;
+    const n = m.n;
+    if (n === 0 || m.t[n - 1] !== s.lastT) {
+      // A sample reached the series without passing through the mirror: never serve it.
+      this.remove(m);
+      return null;
+    }
+    if (mint < m.startT) return null;
+    this.hits++;
+    this.touch(m);
+    if (mint < m.minServed) m.minServed = mint;
+    return { minT: m.t[0]!, maxT: m.t[n - 1]!, n, data: null, t: m.t, v: m.v, own: false, lo: 0, hi: 0 };
+  }
+
   /**
    * Appends to `out` the in-memory parts of a series overlapping [mint, maxt] (ms), oldest
-   * first: its flushed and sealed chunks, and the open chunk's decoded mirror (created now
-   * when missing). Synchronous, so the snapshot is consistent with the head at this moment.
+   * first: its flushed and sealed chunks, and its open chunk decoded now. Synchronous, so
+   * the snapshot is consistent with the head at this moment.
    */
   memParts(s: MemSeries, mint: number, maxt: number, out: ReadPart[]): void {
     if (s.recent) for (const c of s.recent) if (c.maxT >= mint && c.minT <= maxt) out.push(chunkPart(c));
     if (s.sealed) for (const c of s.sealed) if (c.maxT >= mint && c.minT <= maxt) out.push(chunkPart(c));
     const open = s.open;
     if (open === null || open.numSamples === 0 || open.maxT < mint || open.minT > maxt) return;
-    let m = s.openMirror as OpenMirror | null;
-    if (m !== null && (m.src !== open || m.n !== open.numSamples)) {
-      // A hook was missed (the appender was replaced or appended to behind the mirror's
-      // back): never serve it, start over.
-      this.remove(m);
-      s.openMirror = null;
-      m = null;
-    }
-    if (m !== null) {
-      this.hits++;
-      this.touch(m);
-      out.push({ minT: open.minT, maxT: open.maxT, n: m.n, data: null, t: m.t, v: m.v, lo: 0, hi: 0 });
-      return;
-    }
-    this.misses++;
     const n = open.numSamples;
-    // Room for growth: a mirror that is selected once is usually selected again later.
+    // Room to grow: these arrays become the series' mirror when nothing else is in range.
     const cap = n + Math.max(32, n >>> 1);
     const sink = { t: new Float64Array(cap), v: new Float64Array(cap), length: 0, reserve() {} };
     decodeXorRange(open.bytes(), Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY, sink);
     if (sink.length !== n) throw new Error(`read cache: open chunk decoded to ${sink.length} samples, expected ${n}`);
-    out.push({ minT: open.minT, maxT: open.maxT, n, data: null, t: sink.t, v: sink.v, lo: 0, hi: 0 });
-    const bytes = mirrorBytes(cap);
-    if (bytes > this.budgetBytes) return;
-    m = new OpenMirror(this, s, open, sink.t, sink.v, n);
-    s.openMirror = m;
-    this.insert(m, bytes);
+    out.push({ minT: open.minT, maxT: open.maxT, n, data: null, t: sink.t, v: sink.v, own: true, lo: 0, hi: 0 });
   }
 
   /**
    * Builds select's result: per series (in the order given) the samples of its parts within
-   * [mint, maxt] (ms, inclusive), as views of cached arrays when they come from one part,
-   * else copied into one pair of arrays shared by all such series.
+   * [mint, maxt] (ms, inclusive). A series read up to its newest sample gets a mirror (when
+   * it has none that covers mint) and its result is a view of it; one part alone also gives
+   * a view; the rest is copied into one pair of arrays shared by those series.
+   * `epoch` is retentionEpoch as read when the select began.
    */
-  assemble(series: { s: MemSeries; parts: ReadPart[] }[], mint: number, maxt: number): CachedSeries[] {
-    const n = series.length;
-    // Per series: the part whose range is used, or -1 when several are (copied below).
-    const single: (ReadPart | null)[] = new Array(n);
+  assemble(items: ReadItem[], mint: number, maxt: number, epoch: number): CachedSeries[] {
+    const n = items.length;
+    // Per series: the part or mirror the result is a view of, or null when copied.
+    const src: (ReadPart | SeriesMirror | null)[] = new Array(n);
     const lo = new Int32Array(n);
     const hi = new Int32Array(n);
     const multi: number[] = [];
     let copyTotal = 0;
+    const canMirror = epoch === this.epoch;
     for (let i = 0; i < n; i++) {
-      const it = series[i]!;
+      const it = items[i]!;
       let parts = it.parts;
       if (parts.length > 1) {
-        parts.sort((a, b) => a.minT - b.minT);
+        parts.sort(byMinT);
         parts = dropCopies(parts);
         it.parts = parts;
       }
@@ -304,8 +355,7 @@ export class ReadCache {
       for (const p of parts) {
         this.resolve(it.s.ref, p);
         const t = p.t!;
-        const from = Math.max(mint, after + 1);
-        const a = lowerBound(t, 0, p.n, from);
+        const a = lowerBound(t, 0, p.n, Math.max(mint, after + 1));
         const b = upperBound(t, a, p.n, maxt);
         p.lo = a;
         p.hi = b;
@@ -316,16 +366,29 @@ export class ReadCache {
           after = t[b - 1]!;
         }
       }
+      src[i] = null;
+      if (count === 0) continue;
+      const s = it.s;
+      // Read up to the newest sample, with no append or retention since: the samples from
+      // mint on are all here.
+      const complete = !it.mirrored && canMirror && maxt >= it.lastT && s.lastT === it.lastT && !s.deleted;
+      if (complete && (count > 1 || used!.own)) {
+        const m = this.buildMirror(s, parts, count, used!, inRange, mint);
+        if (m !== null) {
+          src[i] = m;
+          const k = count === 1 ? used!.lo : 0;
+          lo[i] = k;
+          hi[i] = k + inRange;
+          continue;
+        }
+      }
       if (count === 1) {
-        single[i] = used;
+        src[i] = used;
         lo[i] = used!.lo;
         hi[i] = used!.hi;
       } else {
-        single[i] = null;
-        if (count > 1) {
-          multi.push(i);
-          copyTotal += inRange;
-        }
+        multi.push(i);
+        copyTotal += inRange;
       }
     }
     let sinkT: Float64Array | null = null;
@@ -336,13 +399,10 @@ export class ReadCache {
       let k = 0;
       for (const i of multi) {
         const start = k;
-        for (const p of series[i]!.parts) {
-          const a = p.lo;
-          const b = p.hi;
-          if (b <= a) continue;
-          sinkT.set(p.t!.subarray(a, b), k);
-          sinkV.set(p.v!.subarray(a, b), k);
-          k += b - a;
+        for (const p of items[i]!.parts) {
+          if (p.hi <= p.lo) continue;
+          copyPart(p, p.lo, p.hi, sinkT, sinkV, k);
+          k += p.hi - p.lo;
         }
         lo[i] = start;
         hi[i] = k;
@@ -350,14 +410,49 @@ export class ReadCache {
     }
     const out: CachedSeries[] = [];
     for (let i = 0; i < n; i++) {
-      const p = single[i];
       const a = lo[i]!;
       const b = hi[i]!;
-      if (p) out.push({ labels: series[i]!.s.labels, t: p.t!.subarray(a, b), v: p.v!.subarray(a, b) });
-      else if (b > a) out.push({ labels: series[i]!.s.labels, t: sinkT!.subarray(a, b), v: sinkV!.subarray(a, b) });
+      if (b <= a) continue;
+      const p = src[i];
+      if (p) out.push({ labels: items[i]!.s.labels, t: p.t!.subarray(a, b), v: p.v!.subarray(a, b) });
+      else out.push({ labels: items[i]!.s.labels, t: sinkT!.subarray(a, b), v: sinkV!.subarray(a, b) });
     }
     this.publish();
     return out;
+  }
+
+  /**
+   * Gives a series a mirror of its samples from mint on (the open chunk's own arrays when it
+   * is the only part in range, else a copy of the parts' samples in range). Null when it
+   * does not fit the budget.
+   */
+  private buildMirror(s: MemSeries, parts: ReadPart[], count: number, used: ReadPart, inRange: number, mint: number): SeriesMirror | null {
+    let m: SeriesMirror;
+    if (count === 1) {
+      // All the chunk's samples are the series' samples from its first on, so the mirror
+      // covers from the older of mint and that.
+      const bytes = mirrorBytes(used.t!.length);
+      if (bytes > this.budgetBytes) return null;
+      m = new SeriesMirror(this, s, used.t!, used.v!, used.n, Math.min(mint, used.minT));
+    } else {
+      const cap = inRange + Math.max(32, inRange >>> 1);
+      if (mirrorBytes(cap) > this.budgetBytes) return null;
+      const t = new Float64Array(cap);
+      const v = new Float64Array(cap);
+      let k = 0;
+      for (const p of parts) {
+        if (p.hi <= p.lo) continue;
+        copyPart(p, p.lo, p.hi, t, v, k);
+        k += p.hi - p.lo;
+      }
+      m = new SeriesMirror(this, s, t, v, k, mint);
+    }
+    const old = s.mirror as SeriesMirror | null;
+    if (old !== null) this.remove(old);
+    s.mirror = m;
+    this.insert(m, mirrorBytes(m.t.length));
+    // Inserting may evict down to the budget, but never the entry just put first.
+    return m;
   }
 
   /** Decoded arrays of an immutable part, from the cache or decoded (and cached) now. */
@@ -379,36 +474,35 @@ export class ReadCache {
     if (sink.length !== p.n) throw new Error(`read cache: chunk decoded to ${sink.length} samples, its row says ${p.n}`);
     p.t = sink.t;
     p.v = sink.v;
-    this.adopt(ref, p.minT, p.n, sink.t, sink.v);
-  }
-
-  /** Caches the decoded samples of an immutable chunk (or a sealed mirror's arrays, first n used). */
-  adopt(ref: number, minT: number, n: number, t: Float64Array, v: Float64Array): void {
-    // The arrays' full length is what stays allocated.
-    const bytes = 8 * (t.buffer === v.buffer ? t.buffer.byteLength / 8 : t.length + v.length) + ENTRY_OVERHEAD_BYTES;
+    const bytes = 16 * p.n + ENTRY_OVERHEAD_BYTES;
     if (bytes > this.budgetBytes) return;
-    const first = this.chunks.get(ref) ?? null;
-    for (let e = first; e !== null; e = e.sameRef) if (e.minT === minT && e.n === n) return;
-    const e = new ChunkEntry(this, ref, minT, n, t.subarray(0, n), v.subarray(0, n));
-    e.sameRef = first;
+    const e = new ChunkEntry(this, ref, p.minT, p.n, sink.t, sink.v);
+    e.sameRef = this.chunks.get(ref) ?? null;
     this.chunks.set(ref, e);
     this.insert(e, bytes);
   }
 
-  /** Drops everything cached for a series (it was deleted). */
-  forget(s: MemSeries): void {
-    const m = s.openMirror as OpenMirror | null;
-    if (m !== null) {
-      this.remove(m);
-      s.openMirror = null;
+  /**
+   * Retention has deleted the chunk rows older than `cutoff` (ms): mirrors reaching before
+   * it may hold samples of those rows, which a select no longer returns, so they go; and
+   * selects already under way build none.
+   */
+  retain(cutoff: number): void {
+    this.epoch++;
+    for (let e = this.head.next!; e !== this.head; ) {
+      const next = e.next!;
+      if (e instanceof SeriesMirror && e.startT < cutoff) this.remove(e);
+      e = next;
     }
-    for (let e = this.chunks.get(s.ref) ?? null; e !== null; e = e.sameRef) this.remove(e);
     this.publish();
   }
 
-  /** Empties the cache. */
-  clear(): void {
-    while (this.head.prev !== this.head) this.remove(this.head.prev!);
+  /** Drops everything cached for a series (it was deleted). */
+  forget(s: MemSeries): void {
+    const m = s.mirror as SeriesMirror | null;
+    if (m !== null) this.remove(m);
+    s.mirror = null;
+    for (let e = this.chunks.get(s.ref) ?? null; e !== null; e = e.sameRef) this.remove(e);
     this.publish();
   }
 
@@ -493,10 +587,10 @@ export class ReadCache {
 }
 
 function chunkPart(c: MemChunk): ReadPart {
-  return { minT: c.minT, maxT: c.maxT, n: c.numSamples, data: c.data, t: null, v: null, lo: 0, hi: 0 };
+  return { minT: c.minT, maxT: c.maxT, n: c.numSamples, data: c.data, t: null, v: null, own: false, lo: 0, hi: 0 };
 }
 
 /** A ReadPart for a chunk row read from the table. */
 export function rowPart(minT: number, maxT: number, numSamples: number, data: Uint8Array): ReadPart {
-  return { minT, maxT, n: numSamples, data, t: null, v: null, lo: 0, hi: 0 };
+  return { minT, maxT, n: numSamples, data, t: null, v: null, own: false, lo: 0, hi: 0 };
 }

@@ -6,7 +6,7 @@ import { MemPostings } from "./index/postings";
 import { compareStrings, labelsKey, type Label, type Labels } from "./labels/labels";
 import type { Matcher } from "./labels/matcher";
 import { storageMetrics, type RejectReason } from "./metrics";
-import { DEFAULT_READ_CACHE_BYTES, ReadCache, rowPart, type ReadPart } from "./read-cache";
+import { DEFAULT_READ_CACHE_BYTES, ReadCache, rowPart, type ReadItem, type ReadPart } from "./read-cache";
 import { SampleBuffer, decodeWalRecord, encodeWalRecord } from "./wal-record";
 
 export const DEFAULT_RETENTION_MS = 15 * 24 * 3600 * 1000;
@@ -640,6 +640,8 @@ export class SeriesStore implements Querier {
         [cutoff],
       );
       const deletedChunks = deleted[0]?.n ?? 0;
+      // Right after the rows go (no await in between): mirrors reaching before the cutoff go.
+      this.readCache?.retain(cutoff);
       const gone: MemSeries[] = [];
       for (const s of this.byRef.values()) {
         if (s.uncommitted || s.hasUnflushed()) continue;
@@ -662,6 +664,9 @@ export class SeriesStore implements Querier {
           s.recent = keep.length > 0 ? keep : null;
         }
       }
+      // Again now that the in-memory copies are gone too: a select that ran in between
+      // may have built a mirror from them.
+      this.readCache?.retain(cutoff);
       if (deletedChunks > 0) {
         for (const s of this.byRef.values()) if (s.firstT < cutoff) s.firstT = cutoff;
         if (this.db.kind === "pglite") await this.db.exec("VACUUM chunks");
@@ -676,25 +681,36 @@ export class SeriesStore implements Querier {
   /** Series matching all matchers with their samples in [mintMs, maxtMs], ordered by labels. */
   async select(matchers: Matcher[], mintMs: number, maxtMs: number): Promise<SeriesSamples[]> {
     const refs = this.postings.select(matchers);
+    const cache = this.readCache;
+    const epoch = cache?.retentionEpoch ?? 0;
     const selected: MemSeries[] = [];
     const dbRefs: number[] = [];
+    // With the cache, a series whose mirror holds every sample from mintMs on is answered
+    // from it alone: no database read, no decoding.
+    const items: ReadItem[] = [];
+    const itemOf = new Map<number, ReadItem>();
     for (let i = 0; i < refs.length; i++) {
       const s = this.byRef.get(refs[i]!);
       if (!s || s.lastT < mintMs || s.firstT > maxtMs) continue;
+      if (cache !== null) {
+        const m = cache.mirrorPart(s, mintMs);
+        if (m !== null) {
+          items.push({ s, parts: [m], lastT: s.lastT, mirrored: true });
+          continue;
+        }
+        const it: ReadItem = { s, parts: [], lastT: s.lastT, mirrored: false };
+        items.push(it);
+        itemOf.set(s.ref, it);
+      }
       selected.push(s);
       if (s.persistedMaxT >= mintMs) dbRefs.push(s.ref);
     }
     // Memory first, then the database: a flush that commits in between leaves
     // its chunks in `recent`, which we have already captured.
-    const cache = this.readCache;
     const mem = new Map<number, MemChunk[]>();
-    const memParts = new Map<number, ReadPart[]>();
     for (const s of selected) {
       if (cache !== null) {
-        // The open chunk comes as its decoded mirror, without copying its bytes.
-        const ps: ReadPart[] = [];
-        cache.memParts(s, mintMs, maxtMs, ps);
-        if (ps.length > 0) memParts.set(s.ref, ps);
+        cache.memParts(s, mintMs, maxtMs, itemOf.get(s.ref)!.parts);
         continue;
       }
       const cs: MemChunk[] = [];
@@ -731,17 +747,11 @@ export class SeriesStore implements Querier {
       }
     }
     if (cache !== null) {
-      const items: { s: MemSeries; parts: ReadPart[] }[] = [];
-      for (const s of selected) {
-        const rows = fromDb.get(s.ref);
-        let parts = memParts.get(s.ref);
-        if (rows) {
-          parts ??= [];
-          for (const c of rows) parts.push(rowPart(c.minT, c.maxT, c.numSamples, c.data));
-        }
-        if (parts) items.push({ s, parts });
+      for (const [ref, rows] of fromDb) {
+        const parts: ReadPart[] = itemOf.get(ref)!.parts;
+        for (const c of rows) parts.push(rowPart(c.minT, c.maxT, c.numSamples, c.data));
       }
-      return cache.assemble(items, mintMs, maxtMs);
+      return cache.assemble(items, mintMs, maxtMs, epoch);
     }
     // Without the cache: decode every series into one pair of arrays and hand out views: one
     // allocation per query instead of growable buffers per series. The arrays
