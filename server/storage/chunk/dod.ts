@@ -1167,7 +1167,7 @@ export function decodeDodRange(data: Uint8Array, mint: number, maxt: number, out
   // Values before lo are decoded (the predictors need them) but not written.
   const end = readColumn(d, bitLength, p + 8, n, hi, out.v, off, readDivisor(d, p), lo);
   if (hi === n && (end + 7) >>> 3 !== data.length) corrupt("trailing bytes");
-  out.t.set(lo === 0 && hi === n ? ts.subarray(0, n) : ts.subarray(lo, hi), off);
+  out.t.set(ts.subarray(lo, hi), off);
   out.length = off + hi - lo;
   return hi - lo;
 }
