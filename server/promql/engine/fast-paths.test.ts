@@ -155,6 +155,17 @@ describe("engine fast paths", () => {
     }
   });
 
+  it("streams the many side of a join from either hand", async () => {
+    for (const e of [engine, classic]) {
+      const left = await range(e, "rate(x_total[5m]) * on (instance) group_left (version) info");
+      const right = await range(e, "info * on (instance) group_right (version) rate(x_total[5m])");
+      expect(plain(right)).toEqual(plain(left));
+      // The same join with the many side materialized (`* 1` is not streamed).
+      const materialized = await range(e, "(rate(x_total[5m]) * 1) * on (instance) group_left (version) info");
+      expect(plain(materialized)).toEqual(plain(left));
+    }
+  });
+
   it("falls back to step-wise matching where a match group has several series on the one side", async () => {
     const q = new MemoryQuerier();
     const times = Array.from({ length: 241 }, (_, k) => k * STEP);
