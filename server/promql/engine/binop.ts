@@ -5,7 +5,7 @@
 import type { BinaryExpr, BinaryOp, VectorMatching } from "../parser/ast";
 import { exprType, isComparisonOp } from "../parser/ast";
 import { compareLabels, labelsString, type Labels } from "../../storage/labels/labels";
-import { unwrapParens, type EvalRange, type Evaluator } from "./evaluator";
+import type { EvalRange, Evaluator } from "./evaluator";
 import { countPoints, newStepSeries, numSteps, type StepMatrix, type StepSeries } from "./range-eval";
 import { DistinctLabelSets, deleteLabels, dropMetricName, getLabel, keepLabels, labelsHash, METRIC_NAME, setLabel, signatureFunc } from "./labels";
 
@@ -346,25 +346,15 @@ function evalVectorBinop(ev: Evaluator, e: BinaryExpr, r: EvalRange): StepMatrix
   const matching = e.matching as VectorMatching;
   const op = e.op;
   const returnBool = e.returnBool;
-  // One-to-many: swap sides so the right-hand side is always the "one" side.
-  const swapped = matching.card === "one-to-many";
-  const streamed = streamedVectorBinop(ev, e, r);
-  if (streamed.out !== null) return streamed.out;
-  let lhs: StepMatrix;
-  let rhs: StepMatrix;
-  if (streamed.one !== null) {
-    // The "one" side was evaluated first by the attempt above (a selector).
-    lhs = swapped ? streamed.one : ev.evalSteps(e.lhs, r);
-    rhs = swapped ? ev.evalSteps(e.rhs, r) : streamed.one;
-  } else {
-    lhs = ev.evalSteps(e.lhs, r);
-    rhs = ev.evalSteps(e.rhs, r);
-  }
+  const lhs = ev.evalSteps(e.lhs, r);
+  const rhs = ev.evalSteps(e.rhs, r);
   const n = numSteps(r);
   const delayed = ev.opts.enableDelayedNameRemoval;
   // fill_left() fills a missing "many" side, fill_right() a missing "one" side (after the swap below).
   const fillMany = matching.fillValues?.lhs ?? null;
   const fillOne = matching.fillValues?.rhs ?? null;
+  // One-to-many: swap sides so the right-hand side is always the "one" side.
+  const swapped = matching.card === "one-to-many";
   const many = swapped ? rhs : lhs;
   const one = swapped ? lhs : rhs;
   const sigf = signatureFunc(matching.on, matching.matchingLabels);
@@ -483,37 +473,27 @@ function evalVectorBinop(ev: Evaluator, e: BinaryExpr, r: EvalRange): StepMatrix
   return out.out;
 }
 
-interface SeriesPair {
-  /** Index of the "many" side series. */
-  mi: number;
-  /** Index of its match on the "one" side. */
-  oi: number;
-  /** The result's labels. */
-  metric: Labels;
-  dropName: boolean;
-}
-
 /**
  * Vector matching series by series, for the common case: every match group
  * has at most one series on the "one" side (and, one-to-one, at most one
  * matched series on the other), and every pair gives a different result
  * series. Then no step can raise a matching or duplicate-labelset error, and
  * each pair is computed over all steps in one loop, its result labels built
- * once. Returns the pairs, in "many" order, or null when that cannot be
- * shown up front (the step-wise evaluation then runs and raises the error at
- * the step Prometheus would). Only labels are looked at, so the "many" side
- * may still be to come (see streamedVectorBinop).
+ * once. Returns null when that cannot be shown up front; the step-wise
+ * evaluation then runs and raises the error at the step Prometheus would.
  */
-function pairsBySeries(
+function vectorBinopBySeries(
   ev: Evaluator,
   e: BinaryExpr,
-  many: readonly { metric: Labels; dropName: boolean }[],
+  many: StepMatrix,
   one: StepMatrix,
   manySig: Int32Array,
   oneSig: Int32Array,
   sigCount: number,
-): SeriesPair[] | null {
+  n: number,
+): StepMatrix | null {
   const matching = e.matching as VectorMatching;
+  const swapped = matching.card === "one-to-many";
   const delayed = ev.opts.enableDelayedNameRemoval;
   const oneOf = new Int32Array(sigCount).fill(-1);
   for (let oi = 0; oi < one.length; oi++) {
@@ -522,7 +502,7 @@ function pairsBySeries(
   }
   const manyUsed = matching.card === "one-to-one" ? new Uint8Array(sigCount) : null;
   const distinct = new DistinctLabelSets();
-  const pairs: SeriesPair[] = [];
+  const pairs: { mi: number; oi: number; metric: Labels; dropName: boolean }[] = [];
   for (let mi = 0; mi < many.length; mi++) {
     const oi = oneOf[manySig[mi]];
     if (oi === -1) continue;
@@ -536,84 +516,20 @@ function pairsBySeries(
     if (!distinct.add(dropName ? dropMetricName(metric) : metric)) return null;
     pairs.push({ mi, oi, metric, dropName });
   }
-  return pairs;
-}
-
-/** One pair's result over all steps (null without points). */
-function pairSteps(e: BinaryExpr, p: SeriesPair, many: StepSeries, one: StepSeries, n: number): StepSeries | null {
-  const swapped = (e.matching as VectorMatching).card === "one-to-many";
-  const l = swapped ? one : many;
-  const r = swapped ? many : one;
-  const s = newStepSeries(p.metric, n, p.dropName);
-  return binopSteps(e.op, e.returnBool, false, l.f, l.has, r.f, r.has, s.f, s.has, n) > 0 ? s : null;
-}
-
-function vectorBinopBySeries(
-  ev: Evaluator,
-  e: BinaryExpr,
-  many: StepMatrix,
-  one: StepMatrix,
-  manySig: Int32Array,
-  oneSig: Int32Array,
-  sigCount: number,
-  n: number,
-): StepMatrix | null {
-  const pairs = pairsBySeries(ev, e, many, one, manySig, oneSig, sigCount);
-  if (pairs === null) return null;
   const out: StepMatrix = [];
-  for (const p of pairs) {
+  let points = 0;
+  for (const { mi, oi, metric, dropName } of pairs) {
     ev.checkContext();
-    const s = pairSteps(e, p, many[p.mi], one[p.oi], n);
-    if (s !== null) out.push(s);
+    const l = swapped ? one[oi] : many[mi];
+    const r = swapped ? many[mi] : one[oi];
+    const s = newStepSeries(metric, n, dropName);
+    const p = binopSteps(e.op, e.returnBool, false, l.f, l.has, r.f, r.has, s.f, s.has, n);
+    if (p === 0) continue;
+    points += p;
+    out.push(s);
   }
-  ev.addSamples(countPoints(out));
+  ev.addSamples(points);
   return out;
-}
-
-/**
- * Vector matching with the "many" side streamed (rate(x[5m]) * on (instance)
- * group_left (version) info): its series are matched by their labels before
- * they are computed, and each is combined with its partner as it comes, so
- * the "many" side's step matrix is never built. Only when the "one" side is
- * a plain selector: it is evaluated first here, which a selector can be
- * without changing what errors or annotations the query yields, or their
- * order. Null when this does not apply; `one` is then the evaluated "one"
- * side, if it was evaluated.
- */
-function streamedVectorBinop(ev: Evaluator, e: BinaryExpr, r: EvalRange): { out: StepMatrix | null; one: StepMatrix | null } {
-  const matching = e.matching as VectorMatching;
-  if ((matching.fillValues?.lhs ?? null) !== null || (matching.fillValues?.rhs ?? null) !== null) return { out: null, one: null };
-  const swapped = matching.card === "one-to-many";
-  const manyExpr = swapped ? e.rhs : e.lhs;
-  const oneExpr = swapped ? e.lhs : e.rhs;
-  if (unwrapParens(oneExpr).type !== "vectorSelector") return { out: null, one: null };
-  const manyLabels = ev.streamLabels(manyExpr);
-  if (manyLabels === null) return { out: null, one: null };
-  const one = ev.evalSteps(oneExpr, r);
-  const sigf = signatureFunc(matching.on, matching.matchingLabels);
-  const byKey = new Map<string, number>();
-  const sigOf = (ls: Labels) => {
-    const k = sigf(ls);
-    let id = byKey.get(k);
-    if (id === undefined) byKey.set(k, (id = byKey.size));
-    return id;
-  };
-  const manySig = Int32Array.from(manyLabels, (m) => sigOf(m.metric));
-  const oneSig = Int32Array.from(one, (s) => sigOf(s.metric));
-  const pairs = pairsBySeries(ev, e, manyLabels, one, manySig, oneSig, byKey.size);
-  if (pairs === null) return { out: null, one };
-  const n = numSteps(r);
-  const pairOf = new Int32Array(manyLabels.length).fill(-1);
-  for (let k = 0; k < pairs.length; k++) pairOf[pairs[k].mi] = k;
-  const out: StepMatrix = [];
-  ev.streamSteps(manyExpr, r, (s, index) => {
-    const k = pairOf[index];
-    if (k === -1) return;
-    const res = pairSteps(e, pairs[k], s, one[pairs[k].oi], n);
-    if (res !== null) out.push(res);
-  });
-  ev.addSamples(countPoints(out));
-  return { out, one };
 }
 
 /** The labels of a vector/vector result element (Go's resultMetric). */

@@ -26,18 +26,7 @@ import { dropMetricName, labelsHash } from "./labels";
 import { evalBinary } from "./binop";
 import { evalAggregation } from "./aggregation";
 import { FUNCTION_IMPLS, type FnArg } from "./functions";
-import {
-  evalRangeFunction,
-  newStepSeries,
-  numSteps,
-  rangeEval,
-  streamedLabels,
-  streamRangeFunction,
-  type PreparedSeries,
-  type StepMatrix,
-  type StepSeries,
-  type StreamConsumer,
-} from "./range-eval";
+import { evalRangeFunction, newStepSeries, numSteps, rangeEval, streamRangeFunction, type PreparedSeries, type StepMatrix, type StepSeries } from "./range-eval";
 import { evalLabelJoin, evalLabelReplace } from "./functions/label";
 import { evalInfo } from "./functions/info";
 
@@ -159,21 +148,11 @@ export class Evaluator {
    * during the call. Returns false, having done nothing, when the expression
    * has to be evaluated with evalSteps.
    */
-  streamSteps(expr: Expr, r: EvalRange, each: StreamConsumer): boolean {
+  streamSteps(expr: Expr, r: EvalRange, each: (s: StepSeries) => void): boolean {
     const e = unwrapParens(expr);
     if (e.type !== "call") return false;
     this.checkContext();
     return streamRangeFunction(this, e, r, each);
-  }
-
-  /**
-   * For an expression streamSteps streams from a selector: the labels of
-   * every series it may stream, by the index it streams them with; null
-   * otherwise.
-   */
-  streamLabels(expr: Expr): { metric: Labels; dropName: boolean }[] | null {
-    const e = unwrapParens(expr);
-    return e.type === "call" ? streamedLabels(this, e) : null;
   }
 
   eval(expr: Expr, r: EvalRange): EvalResult {

@@ -370,7 +370,7 @@ function plainExtrapolatedRate(
   arg: MatrixSelector | SubqueryExpr,
   isCounter: boolean,
   isRate: boolean,
-  sink: { into: StepMatrix } | { each: StreamConsumer },
+  sink: { into: StepMatrix } | { each: (s: StepSeries) => void },
 ): void {
   const range = arg.range;
   const offset = arg.type === "matrixSelector" ? arg.vectorSelector.offset : arg.offset;
@@ -402,8 +402,7 @@ function plainExtrapolatedRate(
   let firstType = "";
   let firstUnit = "";
   let mixedMeta = false;
-  for (let index = 0; index < series.length; index++) {
-    let s = series[index];
+  for (let s of series) {
     ev.checkContext();
     const sampledBefore = stats[0];
     // Materializing, the kernel writes straight into the series' own arrays
@@ -449,7 +448,7 @@ function plainExtrapolatedRate(
     }
     if (into !== null) into.push(target);
     else {
-      (sink as { each: StreamConsumer }).each(target, index);
+      (sink as { each: (s: StepSeries) => void }).each(target);
       target.has.fill(0);
     }
   }
@@ -470,40 +469,13 @@ function plainExtrapolatedRate(
  * series handed over is scratch, valid only during the call. Returns false
  * for any other expression.
  */
-/**
- * Receives a streamed series (scratch, valid only during the call) and the
- * number of its input series: for a selector, its index in the selected
- * series (see streamedLabels).
- */
-export type StreamConsumer = (s: StepSeries, index: number) => void;
-
-/** The plain rate/increase/delta call a stream can come from, if `call` is one. */
-function streamable(call: Call): { arg: MatrixSelector | SubqueryExpr; isCounter: boolean; isRate: boolean } | null {
+export function streamRangeFunction(ev: Evaluator, call: Call, r: EvalRange, each: (s: StepSeries) => void): boolean {
   const plain = PLAIN_EXTRAPOLATED[call.func.name];
-  if (!plain || call.args.length !== 1) return null;
+  if (!plain || call.args.length !== 1) return false;
   const arg = unwrapParens(call.args[0]);
-  if (arg.type !== "matrixSelector" && arg.type !== "subquery") return null;
-  if (arg.type === "matrixSelector" && (arg.vectorSelector.anchored || arg.vectorSelector.smoothed)) return null;
-  return { arg, ...plain };
-}
-
-/**
- * The labels (and dropName) each input series of a streamable call over a
- * selector would come out with, by input index, before anything is computed
- * (null for anything else). A series may still have no points, and then is
- * not streamed.
- */
-export function streamedLabels(ev: Evaluator, call: Call): { metric: Labels; dropName: boolean }[] | null {
-  const st = streamable(call);
-  if (st === null || st.arg.type !== "matrixSelector") return null;
-  const delayed = ev.opts.enableDelayedNameRemoval;
-  return ev.selectedSeries(st.arg.vectorSelector).map((s) => (delayed ? { metric: s.labels, dropName: true } : { metric: dropMetricName(s.labels), dropName: false }));
-}
-
-export function streamRangeFunction(ev: Evaluator, call: Call, r: EvalRange, each: StreamConsumer): boolean {
-  const st = streamable(call);
-  if (st === null) return false;
-  plainExtrapolatedRate(ev, call, r, st.arg, st.isCounter, st.isRate, { each });
+  if (arg.type !== "matrixSelector" && arg.type !== "subquery") return false;
+  if (arg.type === "matrixSelector" && (arg.vectorSelector.anchored || arg.vectorSelector.smoothed)) return false;
+  plainExtrapolatedRate(ev, call, r, arg, plain.isCounter, plain.isRate, { each });
   return true;
 }
 
