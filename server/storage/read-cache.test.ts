@@ -146,11 +146,11 @@ describe("read cache over the head", () => {
     expect(s2.mirror).toBeNull();
   });
 
-  it("keeps only what selects asked for when a mirror regrows, and drops one nobody reads", () => {
+  it("keeps only what selects asked for when a mirror regrows", () => {
     const cache = new ReadCache(1 << 20);
     const s = newSeries(5);
     for (let i = 0; i < 200; i++) s.append(T0 + i * 15_000, i, BLOCK);
-    cachedSelect(cache, [s], T0, T0 + BLOCK); // a 200-sample mirror with room for 100 more
+    cachedSelect(cache, [s], T0, T0 + BLOCK); // a 200-sample mirror with room for 50 more
     const m = mirrorOf(s)!;
     // Only the last 10 minutes are asked for from now on: the first regrowth still keeps
     // what the first select asked for, the second only what was asked for since.
@@ -163,11 +163,17 @@ describe("read cache over the head", () => {
     expect(mirrorOf(s)).toBe(m);
     expect(m.startT).toBeGreaterThan(T0);
     expect(m.n).toBeLessThan(250);
-    expect(plain(cachedSelect(cache, [s], t - 10 * 60_000, t)[0]!)).toEqual(reference(s, t - 10 * 60_000, t));
-    // Nobody reads it any more: at the next regrowth it goes.
-    for (let i = 0; i < 200; i++) s.append((t += 15_000), i, BLOCK);
-    expect(s.mirror).toBeNull();
-    expect(cache.size).toBe(0);
+    const lastMint = t - 10 * 60_000;
+    expect(plain(cachedSelect(cache, [s], lastMint, t)[0]!)).toEqual(reference(s, lastMint, t));
+    // Nobody reads it any more: trimmed once to that last read, then it keeps growing
+    // untrimmed, until the budget evicts it.
+    for (let i = 0; i < 400; i++) s.append((t += 15_000), i, BLOCK);
+    expect(mirrorOf(s)).toBe(m);
+    const startT = m.startT;
+    // (the loop's last select, a step earlier, asked from 15 s before lastMint)
+    expect(startT).toBe(lastMint - 15_000);
+    expect(m.n).toBeGreaterThan(400);
+    expect(plain(cachedSelect(cache, [s], startT, t)[0]!)).toEqual(reference(s, startT, t));
   });
 
   it("stays within a small budget by evicting the least recently used, with identical results", () => {

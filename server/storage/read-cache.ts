@@ -18,9 +18,9 @@
 //   not older is then answered from memory alone, whatever the chunks underneath (open,
 //   sealed, flushed, compacted rows: their samples are the same): no database read, no
 //   decoding, no copy. Regrowth keeps only the samples the selects since the previous
-//   regrowth asked for, so a mirror queried over the last hour stays about an hour long, and
-//   one nobody asks for is dropped. Retention drops mirrors reaching before its cutoff (the
-//   rows it deletes may hold their oldest samples).
+//   regrowth asked for, so a mirror queried over the last hour stays about an hour long.
+//   Retention drops mirrors reaching before its cutoff (the rows it deletes may hold their
+//   oldest samples).
 //
 // Values are kept only in Float64Arrays: V8 quiets NaN payloads stored in plain arrays, and
 // the staleness marker (0x7ff0000000000002) must survive.
@@ -155,25 +155,22 @@ class SeriesMirror extends LruNode implements SampleMirror {
 
   /**
    * Moves to larger arrays keeping only the samples selects have asked for since the last
-   * regrowth (readers keep the old arrays, which stay exact). A mirror nobody read since is
-   * dropped instead. Returns false when the mirror is gone.
+   * regrowth (readers keep the old arrays, which stay exact). A mirror nobody read since
+   * keeps everything: it sinks in the LRU list and goes first when the budget is reached.
+   * Returns false when the mirror was evicted.
    */
   private regrow(): boolean {
     const from = this.minServed;
-    if (from === Number.POSITIVE_INFINITY) {
-      this.cache.remove(this);
-      return false;
-    }
-    const keep = from > this.startT ? lowerBound(this.t, 0, this.n, from) : 0;
+    const keep = from > this.startT && from !== Number.POSITIVE_INFINITY ? lowerBound(this.t, 0, this.n, from) : 0;
     const len = this.n - keep;
-    const cap = len + Math.max(32, len >>> 1);
+    const cap = len + Math.max(32, len >>> 2);
     const [t, v] = pairOf(cap);
     t.set(this.t.subarray(keep, this.n));
     v.set(this.v.subarray(keep, this.n));
     this.t = t;
     this.v = v;
     this.n = len;
-    if (from > this.startT) this.startT = from;
+    if (keep > 0) this.startT = from;
     this.minServed = Number.POSITIVE_INFINITY;
     this.cache.resize(this, mirrorBytes(cap));
     return this.linked;
@@ -323,7 +320,7 @@ export class ReadCache {
     if (open === null || open.numSamples === 0 || open.maxT < mint || open.minT > maxt) return;
     const n = open.numSamples;
     // Room to grow: these arrays become the series' mirror when nothing else is in range.
-    const cap = n + Math.max(32, n >>> 1);
+    const cap = n + Math.max(32, n >>> 2);
     const [t, v] = pairOf(cap);
     const sink = { t, v, length: 0, reserve() {} };
     decodeXorRange(open.bytes(), Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY, sink);
@@ -443,7 +440,7 @@ export class ReadCache {
       if (bytes > this.budgetBytes) return null;
       m = new SeriesMirror(this, s, used.t!, used.v!, used.n, Math.min(mint, used.minT));
     } else {
-      const cap = inRange + Math.max(32, inRange >>> 1);
+      const cap = inRange + Math.max(32, inRange >>> 2);
       if (mirrorBytes(cap) > this.budgetBytes) return null;
       const [t, v] = pairOf(cap);
       let k = 0;
