@@ -241,6 +241,33 @@ describe("read cache over the head", () => {
     expect(c.mirror).toBeNull();
   });
 
+  it("keeps the wider mirror when two selects of the same series overlap", () => {
+    const cache = new ReadCache(1 << 20);
+    const s = newSeries(11);
+    for (let i = 0; i < 100; i++) s.append(T0 + BLOCK - 50 * 60_000 + i * 60_000, i, BLOCK); // two chunks
+    const gather = (mint: number): ReadItem => {
+      const parts: ReadPart[] = [];
+      cache.memParts(s, mint, T0 + 2 * BLOCK, parts);
+      return { s, parts, lastT: s.lastT, mirrored: false };
+    };
+    const wide = T0 + BLOCK - 40 * 60_000;
+    const narrow = T0 + BLOCK - 10 * 60_000;
+    // Both gathered before either is assembled, as two selects awaiting the database.
+    const a = gather(wide);
+    const b = gather(narrow);
+    const ra = cache.assemble([a], wide, T0 + 2 * BLOCK, cache.retentionEpoch);
+    const rb = cache.assemble([b], narrow, T0 + 2 * BLOCK, cache.retentionEpoch);
+    expect(plain(ra[0]!)).toEqual(reference(s, wide, T0 + 2 * BLOCK));
+    expect(plain(rb[0]!)).toEqual(reference(s, narrow, T0 + 2 * BLOCK));
+    expect(mirrorOf(s)!.startT).toBe(wide);
+    // A narrower one does not replace it; a still older range does.
+    const c = gather(narrow - 1);
+    const d = gather(wide - 1);
+    cache.assemble([c], narrow - 1, T0 + 2 * BLOCK, cache.retentionEpoch);
+    cache.assemble([d], wide - 1, T0 + 2 * BLOCK, cache.retentionEpoch);
+    expect(mirrorOf(s)!.startT).toBe(wide - 1);
+  });
+
   it("does not cache what exceeds the budget on its own, and still answers", () => {
     const cache = new ReadCache(1000);
     const s = newSeries(10);

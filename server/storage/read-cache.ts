@@ -432,6 +432,9 @@ export class ReadCache {
    * does not fit the budget.
    */
   private buildMirror(s: MemSeries, parts: ReadPart[], count: number, used: ReadPart, inRange: number, mint: number): SeriesMirror | null {
+    const old = s.mirror as SeriesMirror | null;
+    // A concurrent select of an older range may have built a wider one meanwhile: keep it.
+    if (old !== null && old.startT <= mint && old.n > 0 && old.t[old.n - 1] === s.lastT) return null;
     let m: SeriesMirror;
     if (count === 1) {
       // All the chunk's samples are the series' samples from its first on, so the mirror
@@ -451,7 +454,6 @@ export class ReadCache {
       }
       m = new SeriesMirror(this, s, t, v, k, mint);
     }
-    const old = s.mirror as SeriesMirror | null;
     if (old !== null) this.remove(old);
     s.mirror = m;
     this.insert(m, mirrorBytes(m.t.length));
