@@ -241,6 +241,26 @@ describe("read cache over the head", () => {
     expect(c.mirror).toBeNull();
   });
 
+  it("mirrors a series whose samples in range are one flushed chunk without writing into the chunk's entry", () => {
+    const cache = new ReadCache(1 << 20);
+    const s = newSeries(12);
+    for (let i = 0; i < 30; i++) s.append(T0 + i * 60_000, i, BLOCK);
+    s.recent = s.takeUnflushed(); // the series is all in one immutable chunk now
+    const first = cachedSelect(cache, [s], T0 + 10 * 60_000, T0 + H);
+    expect(plain(first[0]!)).toEqual(reference(s, T0 + 10 * 60_000, T0 + H));
+    const m = mirrorOf(s)!;
+    expect(m.startT).toBe(T0);
+    const shared = m.t;
+    const before = [...shared];
+    for (let i = 30; i < 40; i++) s.append(T0 + i * 60_000, i, BLOCK);
+    expect(mirrorOf(s)).toBe(m);
+    expect(m.t).not.toBe(shared);
+    expect([...shared]).toEqual(before);
+    // The chunk's entry still answers a range that ends before the newest sample.
+    expect(plain(cachedSelect(cache, [s], T0, T0 + 20 * 60_000)[0]!)).toEqual(reference(s, T0, T0 + 20 * 60_000));
+    expect(plain(cachedSelect(cache, [s], T0, T0 + H)[0]!)).toEqual(reference(s, T0, T0 + H));
+  });
+
   it("keeps the wider mirror when two selects of the same series overlap", () => {
     const cache = new ReadCache(1 << 20);
     const s = newSeries(11);

@@ -377,7 +377,7 @@ export class ReadCache {
       // Read up to the newest sample, with no append or retention since: the samples from
       // mint on are all here.
       const complete = !it.mirrored && canMirror && maxt >= it.lastT && s.lastT === it.lastT && !s.deleted;
-      if (complete && (count > 1 || used!.own)) {
+      if (complete) {
         const m = this.buildMirror(s, parts, count, used!, inRange, mint);
         if (m !== null) {
           src[i] = m;
@@ -427,9 +427,9 @@ export class ReadCache {
   }
 
   /**
-   * Gives a series a mirror of its samples from mint on (the open chunk's own arrays when it
-   * is the only part in range, else a copy of the parts' samples in range). Null when it
-   * does not fit the budget.
+   * Gives a series a mirror of its samples from mint on (the arrays of the one part in range,
+   * else a copy of the parts' samples in range). Null when it does not fit the budget, or
+   * when the series has a mirror at least as wide already.
    */
   private buildMirror(s: MemSeries, parts: ReadPart[], count: number, used: ReadPart, inRange: number, mint: number): SeriesMirror | null {
     const old = s.mirror as SeriesMirror | null;
@@ -438,7 +438,10 @@ export class ReadCache {
     let m: SeriesMirror;
     if (count === 1) {
       // All the chunk's samples are the series' samples from its first on, so the mirror
-      // covers from the older of mint and that.
+      // covers from the older of mint and that, and takes the chunk's arrays as they are:
+      // the open chunk's own (with room to grow), or a cached chunk's (exactly full: the
+      // first append moves the mirror to arrays of its own, so the entry's never change;
+      // until then both count the same buffer, erring on the side of the budget).
       const bytes = mirrorBytes(used.t!.length);
       if (bytes > this.budgetBytes) return null;
       m = new SeriesMirror(this, s, used.t!, used.v!, used.n, Math.min(mint, used.minT));
