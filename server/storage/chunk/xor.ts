@@ -22,6 +22,8 @@
 // write into Float64Arrays through a Uint32Array view, never into number[], and
 // `appendBits` / `XorIterator.vHi,vLo` exist for callers that want the bits themselves.
 
+import { BitWriter, read32, TWO_POW_32 } from "./bits";
+
 /** Prometheus's hard limit: the sample count is a u16. */
 export const MAX_SAMPLES_PER_CHUNK = 65535;
 
@@ -35,7 +37,6 @@ if (new Uint8Array(new Uint32Array([1]).buffer)[0] !== 1) {
 const scratchF64 = new Float64Array(1);
 const scratchU32 = new Uint32Array(scratchF64.buffer);
 
-const TWO_POW_32 = 4294967296;
 
 function badTimestamp(t: number, prev: number): never {
   throw new RangeError(`xor chunk: timestamp ${t} after ${prev} is not a larger safe integer with a delta below 2^53`);
@@ -49,14 +50,10 @@ function ctz32(x: number): number {
 /**
  * Appends samples to one XOR chunk. Timestamps must be safe integers and strictly increasing
  * (the appender throws otherwise, as a cheap guard against silent corruption).
+ * The bits go through BitWriter; bytes() (not BitWriter.finish) gives the chunk, since the
+ * sample count in its header is written only there.
  */
-export class XorAppender {
-  private buf: Uint8Array;
-  /** Index of the next byte to write (bytes 0-1 hold the sample count). */
-  private pos = 2;
-  /** Pending bits, most significant first: the top `nacc` (0..31) bits of `acc`, the rest zero. */
-  private acc = 0;
-  private nacc = 0;
+export class XorAppender extends BitWriter {
   private n = 0;
   /** First and last timestamp, ms. */
   private t0 = Infinity;
@@ -71,7 +68,9 @@ export class XorAppender {
   private trailing = 0;
 
   constructor(initialCapacityBytes = 128) {
-    this.buf = new Uint8Array(Math.max(32, initialCapacityBytes | 0));
+    super(Math.max(32, initialCapacityBytes | 0));
+    // Bytes 0-1 hold the sample count, written by bytes().
+    this.pos = 2;
   }
 
   get numSamples(): number {
@@ -135,7 +134,7 @@ export class XorAppender {
     let preBits = 0;
     if (n === 0) {
       if (!Number.isSafeInteger(t)) throw new RangeError(`xor chunk: timestamp ${t} is not a safe integer`);
-      this.writeZigzagVarint(t);
+      this.writeVarint(t);
       this.write(hi, 32);
       this.write(lo, 32);
       this.t0 = t;
@@ -231,62 +230,6 @@ export class XorAppender {
     }
   }
 
-  /** Writes the low `k` (1..32) bits of `v`; `v` must be below 2^k (any int32 when k = 32). */
-  private write(v: number, k: number): void {
-    const free = 32 - this.nacc;
-    if (k < free) {
-      this.acc |= v << (free - k);
-      this.nacc += k;
-      return;
-    }
-    // The accumulator fills up: emit it as 4 bytes and keep the spill-over bits.
-    const spill = k - free;
-    const word = this.acc | (v >>> spill);
-    const buf = this.buf;
-    const pos = this.pos;
-    buf[pos] = word >>> 24;
-    buf[pos + 1] = word >>> 16;
-    buf[pos + 2] = word >>> 8;
-    buf[pos + 3] = word;
-    this.pos = pos + 4;
-    this.nacc = spill;
-    this.acc = spill === 0 ? 0 : v << (32 - spill);
-  }
-
-  /** Unsigned LEB128 (Go's binary.PutUvarint) of the 64-bit value hi:lo, byte by byte. */
-  private writeVarint64(hi: number, lo: number): void {
-    hi >>>= 0;
-    lo >>>= 0;
-    for (;;) {
-      const low7 = lo & 0x7f;
-      lo = ((lo >>> 7) | (hi << 25)) >>> 0;
-      hi >>>= 7;
-      if (lo === 0 && hi === 0) {
-        this.write(low7, 8);
-        return;
-      }
-      this.write(low7 | 0x80, 8);
-    }
-  }
-
-  /** Go's binary.PutVarint: zigzag, then LEB128. Computed in halves because 2|t| may exceed 2^53. */
-  private writeZigzagVarint(t: number): void {
-    const a = t < 0 ? -t : t;
-    // 2a split into 32-bit halves; 2a is exact (a doubling) even above 2^53.
-    let lo = ((a >>> 0) << 1) >>> 0;
-    let hi = Math.floor(a / 2147483648);
-    if (t < 0) {
-      // zigzag(t) = 2|t| - 1 for negative t.
-      if (lo === 0) {
-        lo = 0xffffffff;
-        hi -= 1;
-      } else {
-        lo -= 1;
-      }
-    }
-    this.writeVarint64(hi, lo);
-  }
-
   private grow(): void {
     // Allocating an ArrayBuffer is costly in V8, so small buffers grow 4x.
     const len = this.buf.length;
@@ -321,13 +264,6 @@ function padded(data: Uint8Array, reuse: boolean): Uint8Array {
   }
   d.set(data);
   return d;
-}
-
-/** The 32 bits starting at bit `p` (MSB first), as an int32. Needs 5 readable bytes. */
-function read32(d: Uint8Array, p: number): number {
-  const b = p >>> 3;
-  const o = p & 7;
-  return (((d[b] << 24) | (d[b + 1] << 16) | (d[b + 2] << 8) | d[b + 3]) << o) | (d[b + 4] >>> (8 - o));
 }
 
 // Result of readUvarint64 (uint32 halves).
