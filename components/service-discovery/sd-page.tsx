@@ -123,19 +123,12 @@ function PoolCard({ pool, entries, onRelabel }: { pool: Pool; entries: Entry[]; 
 }
 
 export function ServiceDiscoveryView() {
-  const [params, replaceParams] = useUrlParams();
+  const [params, , set] = useUrlParams();
   const show = (["active", "dropped"].includes(params.get("show") ?? "") ? params.get("show") : "all") as Show;
   const poolFilter = params.get("pool") ?? "";
   const [searchInput, setSearchInput] = useState(params.get("search") ?? "");
   const search = useDebounced(searchInput, 200).toLowerCase();
   const [subject, setSubject] = useState<RelabelSubject | null>(null);
-
-  const set = (k: string, v: string) => {
-    const p = new URLSearchParams(params);
-    if (v) p.set(k, v);
-    else p.delete(k);
-    replaceParams(p);
-  };
 
   const { data: res } = useSuspenseApiQuery<TargetsResult>("/api/v1/targets", { state: "any" }, { refetchInterval: 15_000 });
   const pools = useMemo(() => groupPools(res.data), [res.data]);

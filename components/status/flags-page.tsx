@@ -7,7 +7,7 @@ import { useUrlParams } from "@/components/ui/hooks";
 
 /** /flags: the settings Vigil runs with under Prometheus's flag names, filterable (`search` in the URL). */
 export function FlagsView() {
-  const [params, replace] = useUrlParams();
+  const [params, , setParam] = useUrlParams();
   const [search, setSearch] = useState(params.get("search") ?? "");
   const { data } = useSuspenseApiQuery<FlagsResult>("/api/v1/status/flags");
   const q = search.toLowerCase();
@@ -24,10 +24,7 @@ export function FlagsView() {
           value={search}
           onChange={(e) => {
             setSearch(e.target.value);
-            const p = new URLSearchParams(params);
-            if (e.target.value) p.set("search", e.target.value);
-            else p.delete("search");
-            replace(p);
+            setParam("search", e.target.value);
           }}
           aria-label="Filter flags"
           data-testid="flags-search"

@@ -51,7 +51,7 @@ function StatTable({ title, stats, nameHeader, valueHeader, bytes, testId }: { t
 }
 
 export function TSDBStatusView() {
-  const [params, replace] = useUrlParams();
+  const [params, , setParam] = useUrlParams();
   const limit = LIMITS.includes(Number(params.get("limit"))) ? Number(params.get("limit")) : 10;
   const { data } = useSuspenseApiQuery<TSDBStatus>("/api/v1/status/tsdb", { limit }, { refetchInterval: 30_000 });
   const s = data.data;
@@ -66,12 +66,7 @@ export function TSDBStatusView() {
             <select
               className="input"
               value={limit}
-              onChange={(e) => {
-                const p = new URLSearchParams(params);
-                if (e.target.value === "10") p.delete("limit");
-                else p.set("limit", e.target.value);
-                replace(p);
-              }}
+              onChange={(e) => setParam("limit", e.target.value === "10" ? "" : e.target.value)}
               aria-label="Entries per table"
             >
               {LIMITS.map((l) => (

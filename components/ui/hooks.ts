@@ -17,8 +17,10 @@ export function useNow(intervalMs = 1000): number {
  * The URL's query string as page state: read with `params`, write with
  * `replace` (history.replaceState through the router, without scrolling), so
  * filters survive a reload and a filtered view can be shared as a link.
+ * `setParam(key, value)` changes one parameter, removing it when `value` is
+ * empty so default views keep clean URLs.
  */
-export function useUrlParams(): [URLSearchParams, (next: URLSearchParams) => void] {
+export function useUrlParams(): [URLSearchParams, (next: URLSearchParams) => void, (key: string, value: string) => void] {
   const router = useRouter();
   const pathname = usePathname();
   const search = useSearchParams();
@@ -29,7 +31,14 @@ export function useUrlParams(): [URLSearchParams, (next: URLSearchParams) => voi
     },
     [router, pathname],
   );
-  return [new URLSearchParams(search?.toString() ?? ""), replace];
+  const params = new URLSearchParams(search?.toString() ?? "");
+  const setParam = (key: string, value: string) => {
+    const next = new URLSearchParams(params);
+    if (value) next.set(key, value);
+    else next.delete(key);
+    replace(next);
+  };
+  return [params, replace, setParam];
 }
 
 /** `value`, delayed until it has not changed for `ms`. */
