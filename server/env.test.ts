@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { readEnv } from "./env";
+import { readEnv as readProcessEnv } from "./env";
+
+// Next.js types NODE_ENV as always set; these tests pass only the variables they set.
+const readEnv = (vars: Record<string, string>) => readProcessEnv(vars as NodeJS.ProcessEnv);
 
 describe("readEnv", () => {
   it("reads QUERY_CACHE_BYTES as a size, 0 disabling the cache", () => {
