@@ -51,6 +51,8 @@ export class MemSeries {
   uncommitted = false;
   /** Removed from the store (retention); holders of this object must look the labels up again. */
   deleted = false;
+  /** Position in label order among the store's series (label-order.ts); -1 until ranked. */
+  rank = -1;
   /**
    * The series' recent samples decoded, attached by the read cache once a select read them
    * up to the newest (read-cache.ts); every append goes to it too.

@@ -6,6 +6,7 @@ import { MemPostings } from "./index/postings";
 import { compareStrings, labelsKey, type Label, type Labels } from "./labels/labels";
 import type { Matcher } from "./labels/matcher";
 import { storageMetrics, type RejectReason } from "./metrics";
+import { LabelOrder } from "./label-order";
 import { DEFAULT_READ_CACHE_BYTES, ReadCache, rowPart, type ReadItem, type ReadPart } from "./read-cache";
 import { SampleBuffer, decodeWalRecord, encodeWalRecord } from "./wal-record";
 
@@ -118,6 +119,8 @@ export class SeriesStore implements Querier {
   readonly now: () => number;
 
   private readonly postings = new MemPostings();
+  /** Series in label order: select returns them so, as Prometheus's sorted Select does. */
+  private readonly order = new LabelOrder<MemSeries>();
   private readonly byKey = new Map<string, MemSeries>();
   private readonly byRef = new Map<number, MemSeries>();
   /**
@@ -238,6 +241,7 @@ export class SeriesStore implements Querier {
     this.byKey.set(s.key, s);
     this.byRef.set(s.ref, s);
     this.postings.add(s.ref, s.labels);
+    this.order.add(s);
   }
 
   /** The series with exactly these labels, if known. */
@@ -655,6 +659,7 @@ export class SeriesStore implements Querier {
           this.byKey.delete(s.key);
           this.byRef.delete(s.ref);
           this.postings.delete(s.ref);
+          this.order.remove();
         }
       }
       // Flushed chunks still held for readers go too, and first samples may now be newer.
@@ -689,9 +694,14 @@ export class SeriesStore implements Querier {
     // from it alone: no database read, no decoding.
     const items: ReadItem[] = [];
     const itemOf = new Map<number, ReadItem>();
+    const found: MemSeries[] = [];
     for (let i = 0; i < refs.length; i++) {
       const s = this.byRef.get(refs[i]!);
       if (!s || s.lastT < mintMs || s.firstT > maxtMs) continue;
+      found.push(s);
+    }
+    this.order.sort(found);
+    for (const s of found) {
       if (cache !== null) {
         const m = cache.mirrorPart(s, mintMs);
         if (m !== null) {
@@ -814,6 +824,7 @@ export class SeriesStore implements Querier {
       }
       out.push(s);
     }
+    this.order.sort(out);
     return out;
   }
 
