@@ -27,6 +27,15 @@ test("discovered versus target labels per pool, with dropped targets", async ({ 
   await expect(page.locator('[data-testid="sd-row"][data-kind="active"]')).toHaveCount(0);
   await page.getByRole("button", { name: "All", exact: true }).click();
   await screenshotThemes(page, "service-discovery");
+
+  // A collapsed pool stays collapsed after a reload.
+  await pool.locator(".sd-pool-toggle").click();
+  await expect(pool.getByTestId("sd-row")).toHaveCount(0);
+  await page.reload();
+  await expect(pool.locator(".sd-pool-toggle")).toHaveAttribute("aria-expanded", "false");
+  await expect(pool.getByTestId("sd-row")).toHaveCount(0);
+  await pool.locator(".sd-pool-toggle").click();
+  await expect(active).toHaveCount(1);
 });
 
 test("the relabeling of a target, rule by rule, as a diff", async ({ page }) => {

@@ -71,9 +71,18 @@ test("text filter over labels, kept in the URL, and discovered labels on demand"
   await expect(row.getByTestId("target-discovered")).toContainText(`__address__="127.0.0.1:${EXPORTER_PORT}"`);
   await expect(row.getByTestId("target-discovered")).toContainText('team="observability"');
 
-  // Collapsing a pool hides its rows.
-  await page.locator('[data-testid="pool-header"][data-pool="fake-exporter"] button').click();
+  // Collapsing a pool hides its rows, and stays so after a reload.
+  const toggle = page.locator('[data-testid="pool-header"][data-pool="fake-exporter"] button');
+  await toggle.click();
   await expect(rows.filter({ hasText: ENDPOINT })).toHaveCount(0);
+  await page.reload();
+  await expect(page.locator('[data-testid="pool-header"][data-pool="vigil"]')).toBeVisible();
+  await expect(toggle).toHaveAttribute("aria-expanded", "false");
+  await expect(rows.filter({ hasText: ENDPOINT })).toHaveCount(0);
+  await toggle.click();
+  await expect(rows.filter({ hasText: ENDPOINT })).toHaveCount(1);
+  await page.reload();
+  await expect(rows.filter({ hasText: ENDPOINT })).toHaveCount(1);
 });
 
 test("API errors and an unreachable server show as readable messages, and Retry recovers", async ({ page }) => {

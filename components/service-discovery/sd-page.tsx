@@ -9,7 +9,7 @@ import { useMemo, useState } from "react";
 import type { ActiveTarget, DroppedTarget, TargetsResult } from "@/components/api/types/targets";
 import { useSuspenseApiQuery } from "@/components/api/use-api-query";
 import { formatCount } from "@/components/ui/format";
-import { useDebounced, useUrlParams } from "@/components/ui/hooks";
+import { useDebounced, useStoredSet, useUrlParams } from "@/components/ui/hooks";
 import { LabelChips } from "@/components/ui/labels";
 import { RelabelDrawer, type RelabelSubject } from "./relabel-view";
 
@@ -59,12 +59,23 @@ export function groupPools(data: TargetsResult): Pool[] {
   return [...pools.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
-function PoolCard({ pool, entries, onRelabel }: { pool: Pool; entries: Entry[]; onRelabel: (s: RelabelSubject) => void }) {
-  const [open, setOpen] = useState(true);
+function PoolCard({
+  pool,
+  entries,
+  open,
+  onToggle,
+  onRelabel,
+}: {
+  pool: Pool;
+  entries: Entry[];
+  open: boolean;
+  onToggle: () => void;
+  onRelabel: (s: RelabelSubject) => void;
+}) {
   const [limit, setLimit] = useState(PAGE);
   return (
     <div className="card sd-pool" data-testid="sd-pool" data-pool={pool.name}>
-      <button type="button" className="pool-toggle sd-pool-toggle" onClick={() => setOpen((o) => !o)} aria-expanded={open}>
+      <button type="button" className="pool-toggle sd-pool-toggle" onClick={onToggle} aria-expanded={open}>
         <svg className="chevron" viewBox="0 0 12 12" width="12" height="12" aria-hidden style={{ transform: open ? "rotate(90deg)" : undefined }}>
           <path d="M4 2l4 4-4 4" fill="none" stroke="currentColor" strokeWidth="1.8" />
         </svg>
@@ -129,6 +140,7 @@ export function ServiceDiscoveryView() {
   const [searchInput, setSearchInput] = useState(params.get("search") ?? "");
   const search = useDebounced(searchInput, 200).toLowerCase();
   const [subject, setSubject] = useState<RelabelSubject | null>(null);
+  const [collapsed, togglePool] = useStoredSet("vigil.serviceDiscovery.collapsedPools");
 
   const { data: res } = useSuspenseApiQuery<TargetsResult>("/api/v1/targets", { state: "any" }, { refetchInterval: 15_000 });
   const pools = useMemo(() => groupPools(res.data), [res.data]);
@@ -177,7 +189,16 @@ export function ServiceDiscoveryView() {
       ) : visible.length === 0 ? (
         <div className="card empty">Nothing matches these filters.</div>
       ) : (
-        visible.map(({ pool, entries }) => <PoolCard key={pool.name} pool={pool} entries={entries} onRelabel={setSubject} />)
+        visible.map(({ pool, entries }) => (
+          <PoolCard
+            key={pool.name}
+            pool={pool}
+            entries={entries}
+            open={!collapsed.has(pool.name)}
+            onToggle={() => togglePool(pool.name)}
+            onRelabel={setSubject}
+          />
+        ))
       )}
       {subject && <RelabelDrawer subject={subject} onClose={() => setSubject(null)} />}
     </>

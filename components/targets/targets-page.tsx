@@ -10,7 +10,7 @@ import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } fr
 import type { ActiveTarget, TargetHealth, TargetsResult } from "@/components/api/types/targets";
 import { useSuspenseApiQuery } from "@/components/api/use-api-query";
 import { formatCount, formatTimestamp } from "@/components/ui/format";
-import { useDebounced, useNow, useUrlParams } from "@/components/ui/hooks";
+import { useDebounced, useNow, useStoredSet, useUrlParams } from "@/components/ui/hooks";
 import { buildRows, filtersToParams, HEALTHS, parseTargetFilters, searchText, summarizePools, targetMatcher, type Row, type TargetFilters } from "./filter";
 import { TargetRow } from "./target-row";
 
@@ -71,9 +71,12 @@ function PoolHeader({ row, onToggle }: { row: Extract<Row, { kind: "pool" }>; on
   );
 }
 
+/** Where the collapsed pools are remembered. */
+const COLLAPSED_POOLS_KEY = "vigil.targets.collapsedPools";
+
 function TargetsList({ data, filters }: { data: TargetsResult; filters: TargetFilters }) {
   const now = useNow(1000);
-  const [collapsed, setCollapsed] = useState<Set<string>>(() => new Set());
+  const [collapsed, togglePool, setCollapsed] = useStoredSet(COLLAPSED_POOLS_KEY);
   const [discovered, setDiscovered] = useState<Set<string>>(() => new Set());
 
   const pools = useMemo(() => summarizePools(data.activeTargets, targetMatcher(filters, cachedSearchText)), [data, filters]);
@@ -98,13 +101,6 @@ function TargetsList({ data, filters }: { data: TargetsResult; filters: TargetFi
     },
   });
 
-  const togglePool = (name: string) =>
-    setCollapsed((s) => {
-      const n = new Set(s);
-      if (n.has(name)) n.delete(name);
-      else n.add(name);
-      return n;
-    });
   const toggleDiscovered = (key: string) =>
     setDiscovered((s) => {
       const n = new Set(s);
@@ -138,7 +134,7 @@ function TargetsList({ data, filters }: { data: TargetsResult; filters: TargetFi
             ? `${formatCount(pools.reduce((n, p) => n + p.shown.length, 0))} of ${formatCount(data.activeTargets.length)} targets match`
             : `${formatCount(data.activeTargets.length)} targets in ${formatCount(pools.length)} scrape pools`}
         </span>
-        <button type="button" className="btn small" onClick={() => setCollapsed(allCollapsed ? new Set() : new Set(pools.map((p) => p.name)))}>
+        <button type="button" className="btn small" onClick={() => setCollapsed(allCollapsed ? [] : pools.map((p) => p.name))}>
           {allCollapsed ? "Expand all" : "Collapse all"}
         </button>
       </div>

@@ -50,3 +50,47 @@ export function useDebounced<T>(value: T, ms: number): T {
   }, [value, ms]);
   return v;
 }
+
+/**
+ * A set of strings kept in localStorage under `key` (collapsed scrape pools,
+ * say), so a choice survives reloads as Prometheus's UI keeps it. The set is
+ * read after the first render (the server renders without it); `toggle`
+ * adds or removes one member and `setAll` replaces the whole set.
+ */
+export function useStoredSet(key: string): [Set<string>, (member: string) => void, (members: Iterable<string>) => void] {
+  const [set, setSet] = useState<Set<string>>(() => new Set());
+  useEffect(() => {
+    try {
+      const raw = window.localStorage.getItem(key);
+      const parsed: unknown = raw ? JSON.parse(raw) : [];
+      // eslint-disable-next-line react-hooks/set-state-in-effect -- localStorage exists only in the browser
+      if (Array.isArray(parsed)) setSet(new Set(parsed.filter((x): x is string => typeof x === "string")));
+    } catch {
+      // unreadable or blocked storage: start empty
+    }
+  }, [key]);
+  const store = useCallback(
+    (next: Set<string>) => {
+      try {
+        if (next.size === 0) window.localStorage.removeItem(key);
+        else window.localStorage.setItem(key, JSON.stringify([...next]));
+      } catch {
+        // full or blocked storage: the choice lasts for this page only
+      }
+      return next;
+    },
+    [key],
+  );
+  const toggle = useCallback(
+    (member: string) =>
+      setSet((s) => {
+        const n = new Set(s);
+        if (n.has(member)) n.delete(member);
+        else n.add(member);
+        return store(n);
+      }),
+    [store],
+  );
+  const setAll = useCallback((members: Iterable<string>) => setSet(store(new Set(members))), [store]);
+  return [set, toggle, setAll];
+}
