@@ -14,6 +14,8 @@ import type { Matcher } from "@/server/storage/labels/matcher";
 import { labelsFromRecord, type Labels } from "@/server/storage/labels/labels";
 import { SeriesStore } from "@/server/storage/store";
 import { fmt, machineDescription, median, table } from "./lib";
+import { queryResultJSON } from "@/server/api/serialize";
+import { compareResults, startPrometheus, type ResultJSON, type SampleBatch } from "@/server/testing/prometheus";
 
 const STEP = 15_000;
 /** Measured runs per query (after one warm-up run); medians are reported. */
@@ -40,7 +42,13 @@ const EXTRA_QUERIES: { name: string; q: string }[] = [
   { name: "rate > 1 (filter)", q: "rate(x[5m]) > 1" },
 ];
 
-async function load(store: SeriesStore, startMs: number, points: number): Promise<number> {
+/**
+ * The benchmark's data in slices of 20 points per series (so each append
+ * stays small), the same for Vigil's store and for the reference Prometheus:
+ * 10,000 counters `x` (10 jobs × 100 instances × 10 codes), 10,000 histogram
+ * buckets `h_bucket` and 1,000 `build_info` series, one sample every 15 s.
+ */
+export function* dataBatches(startMs: number, points: number): Generator<SampleBatch> {
   const entries: Labels[] = [];
   const kinds: number[] = [];
   for (let j = 0; j < 10; j++)
@@ -60,8 +68,6 @@ async function load(store: SeriesStore, startMs: number, points: number): Promis
       kinds.push(2);
     }
   const counters = new Float64Array(entries.length);
-  let total = 0;
-  // Append in slices of 20 points so each batch stays small.
   for (let p0 = 0; p0 < points; p0 += 20) {
     const p1 = Math.min(points, p0 + 20);
     const offsets = [0];
@@ -80,8 +86,15 @@ async function load(store: SeriesStore, startMs: number, points: number): Promis
       }
       offsets.push(t.length);
     }
-    await store.append({ entries, offsets, t, v });
-    total += t.length;
+    yield { entries, offsets, t, v };
+  }
+}
+
+export async function load(store: SeriesStore, startMs: number, points: number): Promise<number> {
+  let total = 0;
+  for (const batch of dataBatches(startMs, points)) {
+    await store.append(batch);
+    total += batch.t.length;
   }
   return total;
 }
@@ -92,7 +105,7 @@ async function load(store: SeriesStore, startMs: number, points: number): Promis
  * between a query through the store and through the replay is the time spent
  * in select.
  */
-class ReplayQuerier implements Querier {
+export class ReplayQuerier implements Querier {
   readonly calls: { matchers: Matcher[]; mint: number; maxt: number }[] = [];
   private readonly results = new Map<string, SelectedSeries[]>();
   constructor(private readonly store: Querier) {}
@@ -197,6 +210,61 @@ async function measure(store: Querier, engine: Engine, q: string, start: number,
   };
 }
 
+interface PrometheusMeasured {
+  /** Medians over the warm runs, ms: Prometheus's execTotalTime, the HTTP request, the process's CPU. */
+  exec: number;
+  wall: number;
+  cpu: number;
+  /** Vigil's result beside Prometheus's. */
+  agreement: string;
+}
+
+/**
+ * The same queries on a real Prometheus loaded with the same data, while
+ * Vigil sits idle: its own timings (stats=all), RUNS runs after a warm-up.
+ */
+async function measurePrometheus(
+  engine: Engine,
+  startMs: number,
+  endMs: number,
+  points: number,
+  queries: { q: string }[],
+): Promise<{ version: string; loadMs: number; results: PrometheusMeasured[] } | null> {
+  const prom = await startPrometheus();
+  if (prom === null) return null;
+  try {
+    const t0 = performance.now();
+    for (const batch of dataBatches(startMs - 10 * 60_000, points)) await prom.write(batch);
+    const loadMs = performance.now() - t0;
+    const results: PrometheusMeasured[] = [];
+    for (const { q } of queries) {
+      const runs: { exec: number; wall: number; cpu: number }[] = [];
+      let first: ResultJSON = [];
+      for (let r = 0; r < RUNS + 1; r++) {
+        const c0 = prom.cpuSeconds();
+        const m = await prom.queryRange(q, startMs, endMs, STEP);
+        if (r === 0) first = m.result;
+        else runs.push({ exec: m.exec, wall: m.wall, cpu: (prom.cpuSeconds() - c0) * 1000 });
+      }
+      const ours = await engine.rangeQuery(q, startMs, endMs, STEP);
+      const diff = compareResults(JSON.parse(queryResultJSON(ours.value).json) as ResultJSON, first, 1e-9);
+      const agreement =
+        diff.problems.length === 0
+          ? `results agree (${fmt(diff.series)} series, ${fmt(diff.points)} points, largest relative difference ${diff.maxRelDiff.toExponential(1)})`
+          : `RESULTS DIFFER: ${diff.problems.slice(0, 3).join("; ")}`;
+      results.push({
+        exec: median(runs.map((x) => x.exec)),
+        wall: median(runs.map((x) => x.wall)),
+        cpu: median(runs.map((x) => x.cpu)),
+        agreement,
+      });
+    }
+    return { version: prom.version, loadMs, results };
+  } finally {
+    await prom.stop();
+  }
+}
+
 export async function benchPromQL(): Promise<void> {
   console.log(`\n## PromQL range queries: 10,000 series × 1 h at a 15 s step`);
   console.log(`machine: ${machineDescription()}`);
@@ -212,13 +280,14 @@ export async function benchPromQL(): Promise<void> {
     console.log(`data: ${fmt(store.numSeries)} series, ${fmt(n)} samples (x: 10,000; h_bucket: 10,000; build_info: 1,000), in the head`);
     const engine = new Engine(store, {});
     const rows: [string, string][] = [];
-    for (const { name, q, prometheusMs } of QUERIES) {
+    const measured: Measured[] = [];
+    for (const { name, q } of QUERIES) {
       const m = await measure(store, engine, q, start, end);
+      measured.push(m);
       rows.push([
         name,
         `median ${fmt(m.total)} ms (CPU ${fmt(m.totalCpu)}); alone: select ${fmt(m.select)} ms, engine ${fmt(m.engine)} ms (CPU ${fmt(m.engineCpu)}), ` +
-          `select ${fmt((100 * m.select) / (m.select + m.engine))} % of the two; Prometheus ${prometheusMs} ms; ratio ${fmt(m.total / prometheusMs, 1)}× (goal ≤ 3), ` +
-          `engine alone ${fmt(m.engine / prometheusMs, 1)}×; ${fmt(m.samples / 1e6, 2)} M samples selected; heap growth ≤ ${fmt(m.heap / 2 ** 20)} MiB`,
+          `select ${fmt((100 * m.select) / (m.select + m.engine))} % of the two; ${fmt(m.samples / 1e6, 2)} M samples selected; heap growth ≤ ${fmt(m.heap / 2 ** 20)} MiB`,
       ]);
     }
     if (process.env.PROMQL_EXTRA === "1") {
@@ -242,6 +311,28 @@ export async function benchPromQL(): Promise<void> {
     }
     rows.push(["parse throughput", `${fmt(parsed / ((performance.now() - t0) / 1000))} queries/s`]);
     table(rows);
+
+    // Beside Prometheus: measured here on the same data when it is installed,
+    // and the figures the issue gives.
+    const prom = process.env.PROMQL_PROMETHEUS === "0" ? null : await measurePrometheus(engine, start, end, points, QUERIES);
+    console.log(
+      prom
+        ? `\nbeside Prometheus ${prom.version} on this machine, loaded with the same data by remote write (${fmt(prom.loadMs / 1000, 1)} s), ` +
+            `its own execTotalTime (stats=all), medians of ${RUNS}; ratio = Vigil's total / Prometheus's (goal ≤ 3):`
+        : `\nno Prometheus installed (${process.env.PROMETHEUS_BIN ?? "/usr/bin/prometheus"}): only the issue's figures to compare with (goal ≤ 3):`,
+    );
+    const cmp: [string, string][] = QUERIES.map(({ name, prometheusMs }, i) => {
+      const m = measured[i]!;
+      const p = prom?.results[i];
+      const live = p
+        ? `Prometheus ${fmt(p.exec)} ms (HTTP ${fmt(p.wall)} ms, CPU ${fmt(p.cpu)} ms) → ratio ${fmt(m.total / p.exec, 2)}×; `
+        : "";
+      return [
+        name,
+        `Vigil ${fmt(m.total)} ms; ${live}issue's figure ${prometheusMs} ms → ${fmt(m.total / prometheusMs, 1)}×${p ? `; ${p.agreement}` : ""}`,
+      ];
+    });
+    table(cmp);
     await store.close({ flush: false });
   } finally {
     await db.close();
