@@ -134,16 +134,32 @@ describe("read cache over the head", () => {
     const older = cachedSelect(cache, [s], T0, T0 + 2 * BLOCK);
     expect(plain(older[0]!)).toEqual(reference(s, T0, T0 + 2 * BLOCK));
     expect(mirrorOf(s)!.startT).toBe(T0);
-    // A range that ends before the newest sample never builds a mirror; repeated, its
-    // chunks come from the cache and stay exact.
+    // A range that ends before the newest sample but inside the open chunk (a dashboard's
+    // step-aligned end, a rule's evaluation time) reads that chunk whole: it builds a mirror
+    // reaching the newest sample, which answers the same select again and a later one.
     const s2 = newSeries(4);
     for (let i = 0; i < 60; i++) s2.append(T0 + BLOCK - 30 * 60_000 + i * 60_000, -i, BLOCK);
     const mid = [T0 + BLOCK - 20 * 60_000, T0 + BLOCK + 10 * 60_000] as const;
     const h1 = cachedSelect(cache, [s2], ...mid);
-    const h2 = cachedSelect(cache, [s2], ...mid);
     expect(plain(h1[0]!)).toEqual(reference(s2, ...mid));
+    const m2 = mirrorOf(s2)!;
+    expect(m2.startT).toBe(mid[0]);
+    expect(m2.n).toBe(50); // from 20 minutes before the block boundary to the newest sample, 29 after it
+    expect(m2.t[m2.n - 1]).toBe(s2.lastT);
+    const h2 = cachedSelect(cache, [s2], ...mid);
     expect(plain(h2[0]!)).toEqual(reference(s2, ...mid));
-    expect(s2.mirror).toBeNull();
+    expect(h2[0]!.t.buffer).toBe(m2.t.buffer); // a view of the mirror
+    s2.append(s2.lastT + 60_000, 7, BLOCK);
+    const later = [mid[0] + 60_000, mid[1] + 60_000] as const;
+    expect(plain(cachedSelect(cache, [s2], ...later)[0]!)).toEqual(reference(s2, ...later));
+    // A range that ends before the open chunk starts builds none; repeated, its chunks
+    // come from the cache and stay exact.
+    const s3 = newSeries(6);
+    for (let i = 0; i < 60; i++) s3.append(T0 + BLOCK - 30 * 60_000 + i * 60_000, i * 2, BLOCK);
+    const past = [T0 + BLOCK - 20 * 60_000, T0 + BLOCK - 60_000] as const;
+    expect(plain(cachedSelect(cache, [s3], ...past)[0]!)).toEqual(reference(s3, ...past));
+    expect(plain(cachedSelect(cache, [s3], ...past)[0]!)).toEqual(reference(s3, ...past));
+    expect(s3.mirror).toBeNull();
   });
 
   it("keeps only what selects asked for when a mirror regrows", () => {

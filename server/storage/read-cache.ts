@@ -374,14 +374,17 @@ export class ReadCache {
       src[i] = null;
       if (count === 0) continue;
       const s = it.s;
-      // Read up to the newest sample, with no append or retention since: the samples from
-      // mint on are all here.
-      const complete = !it.mirrored && canMirror && maxt >= it.lastT && s.lastT === it.lastT && !s.deleted;
+      // The parts reach the newest sample (the open chunk is decoded whole, so they do
+      // for a range ending a little before it, as a dashboard's step-aligned end or a
+      // rule's evaluation time does), with no append or retention since: the samples
+      // from mint on are all here.
+      const complete = !it.mirrored && canMirror && parts[parts.length - 1]!.maxT === it.lastT && s.lastT === it.lastT && !s.deleted;
       if (complete) {
-        const m = this.buildMirror(s, parts, count, used!, inRange, mint);
+        const m = this.buildMirror(s, parts, count, used!, mint);
         if (m !== null) {
           src[i] = m;
-          const k = count === 1 ? used!.lo : 0;
+          // A mirror that took the part's arrays starts where the part does; a copied one at mint.
+          const k = m.t === used!.t ? used!.lo : 0;
           lo[i] = k;
           hi[i] = k + inRange;
           continue;
@@ -427,16 +430,18 @@ export class ReadCache {
   }
 
   /**
-   * Gives a series a mirror of its samples from mint on (the arrays of the one part in range,
-   * else a copy of the parts' samples in range). Null when it does not fit the budget, or
-   * when the series has a mirror at least as wide already.
+   * Gives a series a mirror of its samples from mint on (the arrays of the one part in range
+   * when it is the newest part, else a copy of the parts' samples from mint to the newest).
+   * Null when it does not fit the budget, or when the series has a mirror at least as wide
+   * already.
    */
-  private buildMirror(s: MemSeries, parts: ReadPart[], count: number, used: ReadPart, inRange: number, mint: number): SeriesMirror | null {
+  private buildMirror(s: MemSeries, parts: ReadPart[], count: number, used: ReadPart, mint: number): SeriesMirror | null {
     const old = s.mirror as SeriesMirror | null;
     // A concurrent select of an older range may have built a wider one meanwhile: keep it.
     if (old !== null && old.startT <= mint && old.n > 0 && old.t[old.n - 1] === s.lastT) return null;
+    const newest = parts[parts.length - 1]!;
     let m: SeriesMirror;
-    if (count === 1) {
+    if (count === 1 && used === newest) {
       // All the chunk's samples are the series' samples from its first on, so the mirror
       // covers from the older of mint and that, and takes the chunk's arrays as they are:
       // the open chunk's own (with room to grow), or a cached chunk's (exactly full: the
@@ -446,14 +451,20 @@ export class ReadCache {
       if (bytes > this.budgetBytes) return null;
       m = new SeriesMirror(this, s, used.t!, used.v!, used.n, Math.min(mint, used.minT));
     } else {
-      const cap = inRange + Math.max(32, inRange >>> 2);
+      // Each part's samples from its first at or after mint (p.lo) on; the newest part's to
+      // its end, past the range, since the mirror must reach the newest sample.
+      const end = (p: ReadPart) => (p === newest ? p.n : p.hi);
+      let total = 0;
+      for (const p of parts) if (end(p) > p.lo) total += end(p) - p.lo;
+      const cap = total + Math.max(32, total >>> 2);
       if (mirrorBytes(cap) > this.budgetBytes) return null;
       const [t, v] = pairOf(cap);
       let k = 0;
       for (const p of parts) {
-        if (p.hi <= p.lo) continue;
-        copyPart(p, p.lo, p.hi, t, v, k);
-        k += p.hi - p.lo;
+        const b = end(p);
+        if (b <= p.lo) continue;
+        copyPart(p, p.lo, b, t, v, k);
+        k += b - p.lo;
       }
       m = new SeriesMirror(this, s, t, v, k, mint);
     }
