@@ -10,6 +10,7 @@ import path from "node:path";
 import { openDatabase } from "@/db/client";
 import { runMigrations } from "@/db/migrate";
 import { Engine, parseExpr, type Querier, type SelectedSeries } from "@/server/promql";
+import type { QueryValue } from "@/server/promql/engine/value";
 import type { Matcher } from "@/server/storage/labels/matcher";
 import { labelsFromRecord, type Labels } from "@/server/storage/labels/labels";
 import { SeriesStore } from "@/server/storage/store";
@@ -217,6 +218,22 @@ interface PrometheusMeasured {
   cpu: number;
   /** Vigil's result beside Prometheus's. */
   agreement: string;
+  /** The instant query at INSTANT_BEFORE_MS before the newest sample: execTotalTime median, and agreement. */
+  instantExec: number;
+  instantAgreement: string;
+}
+
+/**
+ * Instant queries are evaluated this long before the newest sample, as a
+ * rule's evaluation time or a dashboard's "now" usually is.
+ */
+const INSTANT_BEFORE_MS = 7_000;
+
+function agreementText(ours: QueryValue, theirs: ResultJSON, ordered: boolean): string {
+  const diff = compareResults(JSON.parse(queryResultJSON(ours).json) as ResultJSON, theirs, 1e-9, ordered);
+  return diff.problems.length === 0
+    ? `results agree (${fmt(diff.series)} series, ${fmt(diff.points)} points, largest relative difference ${diff.maxRelDiff.toExponential(1)})`
+    : `RESULTS DIFFER: ${diff.problems.slice(0, 3).join("; ")}`;
 }
 
 /**
@@ -247,16 +264,23 @@ async function measurePrometheus(
         else runs.push({ exec: m.exec, wall: m.wall, cpu: (prom.cpuSeconds() - c0) * 1000 });
       }
       const ours = await engine.rangeQuery(q, startMs, endMs, STEP);
-      const diff = compareResults(JSON.parse(queryResultJSON(ours.value).json) as ResultJSON, first, 1e-9);
-      const agreement =
-        diff.problems.length === 0
-          ? `results agree (${fmt(diff.series)} series, ${fmt(diff.points)} points, largest relative difference ${diff.maxRelDiff.toExponential(1)})`
-          : `RESULTS DIFFER: ${diff.problems.slice(0, 3).join("; ")}`;
+      const at = String((endMs - INSTANT_BEFORE_MS) / 1000);
+      const instant: number[] = [];
+      let instantFirst: ResultJSON = [];
+      for (let r = 0; r < RUNS + 1; r++) {
+        const res = await prom.api("/api/v1/query", { query: q, time: at, stats: "all" });
+        const data = (res.body as { data: { result: ResultJSON; stats: { timings: { execTotalTime: number } } } }).data;
+        if (r === 0) instantFirst = data.result;
+        else instant.push(data.stats.timings.execTotalTime * 1000);
+      }
+      const oursInstant = await engine.instantQuery(q, endMs - INSTANT_BEFORE_MS);
       results.push({
         exec: median(runs.map((x) => x.exec)),
         wall: median(runs.map((x) => x.wall)),
         cpu: median(runs.map((x) => x.cpu)),
-        agreement,
+        agreement: agreementText(ours.value, first, false),
+        instantExec: median(instant),
+        instantAgreement: agreementText(oursInstant.value, instantFirst, false),
       });
     }
     return { version: prom.version, loadMs, results };
@@ -321,6 +345,14 @@ export async function benchPromQL(): Promise<void> {
             `its own execTotalTime (stats=all), medians of ${RUNS}; ratio = Vigil's total / Prometheus's (goal ≤ 3):`
         : `\nno Prometheus installed (${process.env.PROMETHEUS_BIN ?? "/usr/bin/prometheus"}): only the issue's figures to compare with (goal ≤ 3):`,
     );
+    const instantRows: [string, string][] = [];
+    for (const [i, { name, q }] of QUERIES.entries()) {
+      const runs: number[] = [];
+      for (let r = 0; r < RUNS + 1; r++) runs.push((await timed(() => engine.instantQuery(q, end - INSTANT_BEFORE_MS))).ms);
+      const ms = median(runs.slice(1));
+      const p = prom?.results[i];
+      instantRows.push([name, `Vigil ${fmt(ms, 1)} ms${p ? `; Prometheus ${fmt(p.instantExec, 1)} ms → ratio ${fmt(ms / p.instantExec, 2)}×; ${p.instantAgreement}` : ""}`]);
+    }
     const cmp: [string, string][] = QUERIES.map(({ name, prometheusMs }, i) => {
       const m = measured[i]!;
       const p = prom?.results[i];
@@ -333,6 +365,8 @@ export async function benchPromQL(): Promise<void> {
       ];
     });
     table(cmp);
+    console.log(`\ninstant queries ${INSTANT_BEFORE_MS / 1000} s before the newest sample (as rules and dashboards run them), medians of ${RUNS}:`);
+    table(instantRows);
     await store.close({ flush: false });
   } finally {
     await db.close();
