@@ -2,7 +2,7 @@
 // shape's extrapolation factor) must give exactly extrapolate()'s value for
 // every window: Prometheus's extrapolatedRate written out plainly.
 import { describe, expect, it } from "vitest";
-import { extrapolate, extrapolatedRateSteps } from "./rate";
+import { extrapolate, extrapolatedRateShared, extrapolatedRateSteps, sharedWindows } from "./rate";
 
 /** A deterministic pseudo-random sequence (mulberry32). */
 function rng(seed: number): () => number {
@@ -84,5 +84,60 @@ describe("extrapolatedRateSteps", () => {
       }
     }
     expect(compared).toBeGreaterThan(100_000);
+  });
+
+  it("over shared windows, gives extrapolatedRateSteps's values bit for bit, or -1 for a series with a reset or a NaN", () => {
+    const n = 400;
+    const firstRef = 1800_000;
+    let shared = 0;
+    let refused = 0;
+    const all = cases();
+    // Counters without resets too, which the shortcut takes.
+    for (const { t, f } of all.slice(0, 60)) {
+      const g = Float64Array.from(f);
+      for (let i = 1; i < g.length; i++) if (g[i]! < g[i - 1]!) g[i] = g[i - 1]! + (i % 3);
+      all.push({ t, f: g });
+    }
+    const withNaN = all[3]!;
+    const nf = Float64Array.from(withNaN.f);
+    nf[nf.length >> 1] = NaN;
+    all.push({ t: withNaN.t, f: nf });
+    for (const { t, f } of all) {
+      for (const [step, rangeMs] of [
+        [15_000, 60_000],
+        [15_000, 300_000],
+        [37_000, 20_000],
+      ]) {
+        for (const [isCounter, isRate] of [
+          [true, true],
+          [true, false],
+          [false, false],
+        ]) {
+          const want = new Float64Array(n);
+          const wantHas = new Uint8Array(n);
+          const wantStats = new Float64Array(2);
+          const wantPoints = extrapolatedRateSteps(t, f, firstRef, step, n, rangeMs, isCounter, isRate, want, wantHas, wantStats);
+          const got = new Float64Array(n);
+          const gotHas = new Uint8Array(n);
+          const gotStats = new Float64Array(2);
+          // Windows worked out from a copy of the times: series share them by content.
+          const w = sharedWindows(Float64Array.from(t), firstRef, step, n, rangeMs, isRate);
+          const points = extrapolatedRateShared(w, f, n, rangeMs, isCounter, isRate, got, gotHas, gotStats);
+          if (points < 0) {
+            refused++;
+            expect(gotHas.every((x) => x === 0)).toBe(true);
+            expect(f.some((x, i) => Number.isNaN(x) || (isCounter && i > 0 && x < f[i - 1]!))).toBe(true);
+            continue;
+          }
+          shared++;
+          expect(points).toBe(wantPoints);
+          expect(gotStats[0]).toBe(wantStats[0]);
+          expect(gotHas).toEqual(wantHas);
+          for (let i = 0; i < n; i++) if (!Object.is(got[i], want[i])) expect(got[i], `step ${i}`).toBe(want[i]);
+        }
+      }
+    }
+    expect(shared).toBeGreaterThan(300);
+    expect(refused).toBeGreaterThan(100);
   });
 });

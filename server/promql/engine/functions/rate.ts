@@ -143,6 +143,37 @@ function extrapolatedRate(isCounter: boolean, isRate: boolean): WindowFunction {
   };
 }
 
+/** windowShape's output: sampledInterval, durationToStart, durationToEnd, factor, zeroBound. */
+const SHAPE_SIZE = 5;
+/** Scratch for windowShape's output (read right after each call). */
+const SHAPE = new Float64Array(SHAPE_SIZE);
+
+/**
+ * The extrapolation of a window shape, as Prometheus's extrapolatedRate
+ * computes it (seconds): a window (mint, ref] whose `count` samples run from
+ * firstT to lastT (ms). Into `out` (SHAPE_SIZE): the sampled interval, the
+ * durations extrapolated to the start and the end, the factor (divided by the
+ * range for rate), and zeroBound: firstF / res at or above it puts a
+ * counter's zero point before the extrapolated start (with a margin far above
+ * rounding error), so the zero-point division can be skipped.
+ */
+function windowShape(firstT: number, lastT: number, mint: number, ref: number, count: number, rangeMs: number, isRate: boolean, out: Float64Array): void {
+  const sampledInterval = (lastT - firstT) / 1000;
+  const avgBetween = sampledInterval / (count - 1);
+  const threshold = avgBetween * 1.1;
+  let durationToStart = (firstT - mint) / 1000;
+  if (durationToStart >= threshold) durationToStart = avgBetween / 2;
+  let durationToEnd = (ref - lastT) / 1000;
+  if (durationToEnd >= threshold) durationToEnd = avgBetween / 2;
+  let factor = (sampledInterval + durationToStart + durationToEnd) / sampledInterval;
+  if (isRate) factor /= rangeMs / 1000;
+  out[0] = sampledInterval;
+  out[1] = durationToStart;
+  out[2] = durationToEnd;
+  out[3] = factor;
+  out[4] = (durationToStart / sampledInterval) * (1 + 1e-9);
+}
+
 /** rate/increase/delta without range modifiers: the evaluator's fast path (no per-step window object). */
 export const PLAIN_EXTRAPOLATED: Readonly<Record<string, { isCounter: boolean; isRate: boolean }>> = {
   rate: { isCounter: true, isRate: true },
@@ -200,6 +231,7 @@ export function extrapolatedRateSteps(
   let durationToEnd = 0;
   let shapeFactor = 0;
   let zeroBound = 0;
+  const shape = SHAPE;
   for (let step = 0; step < n; step++) {
     const ref = firstRef + step * refStep;
     const mint = ref - rangeMs;
@@ -245,19 +277,12 @@ export function extrapolatedRateSteps(
       shapeStart = toStartMs;
       shapeEnd = toEndMs;
       shapeCount = count;
-      sampledInterval = (lastT - firstT) / 1000;
-      const avgBetween = sampledInterval / (count - 1);
-      const threshold = avgBetween * 1.1;
-      durationToStart = toStartMs / 1000;
-      if (durationToStart >= threshold) durationToStart = avgBetween / 2;
-      durationToEnd = toEndMs / 1000;
-      if (durationToEnd >= threshold) durationToEnd = avgBetween / 2;
-      shapeFactor = (sampledInterval + durationToStart + durationToEnd) / sampledInterval;
-      if (isRate) shapeFactor /= rangeSecs;
-      // firstF / res at or above this bound puts the zero point before the
-      // extrapolated start (with a margin far above rounding error), so the
-      // division below can be skipped.
-      zeroBound = (durationToStart / sampledInterval) * (1 + 1e-9);
+      windowShape(firstT, lastT, mint, ref, count, rangeMs, isRate, shape);
+      sampledInterval = shape[0];
+      durationToStart = shape[1];
+      durationToEnd = shape[2];
+      shapeFactor = shape[3];
+      zeroBound = shape[4];
     }
     let factor = shapeFactor;
     if (isCounter && res > 0 && firstF >= 0 && !(firstF > 0 && firstF >= res * zeroBound)) {
@@ -274,6 +299,137 @@ export function extrapolatedRateSteps(
   }
   stats[0] += sampled;
   if (Number.isNaN(valueSum)) stats[1] = 1;
+  return points;
+}
+
+/**
+ * The windows of one timestamp array over a query's steps, for
+ * extrapolatedRateShared: every series scraped at the same times (all the
+ * series of one target are) has the same windows, so where each starts and
+ * ends and each window shape's extrapolation are worked out once for all of
+ * them. Per step: `lo` and `last` (-1 in `lo` when the window holds fewer than
+ * two samples) and the shape's values as extrapolatedRateSteps computes them.
+ */
+export interface SharedWindows {
+  /** The timestamps these windows are of (a series uses them when its own are equal). */
+  readonly t: Float64Array;
+  readonly lo: Int32Array;
+  readonly last: Int32Array;
+  readonly factor: Float64Array;
+  readonly zeroBound: Float64Array;
+  readonly sampledInterval: Float64Array;
+  readonly durationToStart: Float64Array;
+  readonly durationToEnd: Float64Array;
+  /** Samples the windows hold, summed over the steps (the query's sample count). */
+  readonly sampled: number;
+}
+
+/** Whether two timestamp arrays hold the same times. */
+export function sameTimes(a: Float64Array, b: Float64Array): boolean {
+  if (a === b) return true;
+  const n = a.length;
+  if (n !== b.length) return false;
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Works out the windows of `t` over the steps (arguments as extrapolatedRateSteps's). */
+export function sharedWindows(t: Float64Array, firstRef: number, refStep: number, n: number, rangeMs: number, isRate: boolean): SharedWindows {
+  const w = {
+    t,
+    lo: new Int32Array(n).fill(-1),
+    last: new Int32Array(n),
+    factor: new Float64Array(n),
+    zeroBound: new Float64Array(n),
+    sampledInterval: new Float64Array(n),
+    durationToStart: new Float64Array(n),
+    durationToEnd: new Float64Array(n),
+    sampled: 0,
+  };
+  const len = t.length;
+  const shape = SHAPE;
+  let lo = 0;
+  let hi = 0;
+  let sampled = 0;
+  for (let step = 0; step < n; step++) {
+    const ref = firstRef + step * refStep;
+    const mint = ref - rangeMs;
+    while (lo < len && t[lo] <= mint) lo++;
+    if (hi < lo) hi = lo;
+    while (hi < len && t[hi] <= ref) hi++;
+    const count = hi - lo;
+    sampled += count;
+    if (count < 2) continue;
+    windowShape(t[lo], t[hi - 1], mint, ref, count, rangeMs, isRate, shape);
+    w.lo[step] = lo;
+    w.last[step] = hi - 1;
+    w.sampledInterval[step] = shape[0];
+    w.durationToStart[step] = shape[1];
+    w.durationToEnd[step] = shape[2];
+    w.factor[step] = shape[3];
+    w.zeroBound[step] = shape[4];
+  }
+  w.sampled = sampled;
+  return w;
+}
+
+/**
+ * extrapolatedRateSteps for a series whose timestamps are `w.t`, over the
+ * windows worked out for them: per step only the first and last values are
+ * read. Only for series the shortcut is exact for: no NaN (a staleness marker
+ * must be dropped first) and, for counters, no reset (values never decrease).
+ * Returns the number of points written, or -1 (nothing written) when the
+ * series is not such a series: then use extrapolatedRateSteps.
+ */
+export function extrapolatedRateShared(
+  w: SharedWindows,
+  f: Float64Array,
+  n: number,
+  rangeMs: number,
+  isCounter: boolean,
+  isRate: boolean,
+  outF: Float64Array,
+  outHas: Uint8Array,
+  stats: Float64Array,
+): number {
+  const len = f.length;
+  if (isCounter) {
+    // Non-decreasing, which no NaN is (every comparison with it is false).
+    let prev = f[0];
+    if (prev !== prev) return -1;
+    for (let i = 1; i < len; i++) {
+      const x = f[i];
+      if (!(x >= prev)) return -1;
+      prev = x;
+    }
+  } else {
+    for (let i = 0; i < len; i++) if (f[i] !== f[i]) return -1;
+  }
+  const rangeSecs = rangeMs / 1000;
+  const los = w.lo;
+  const lasts = w.last;
+  const factors = w.factor;
+  let points = 0;
+  for (let step = 0; step < n; step++) {
+    const lo = los[step];
+    if (lo < 0) continue;
+    const firstF = f[lo];
+    const res = f[lasts[step]] - firstF;
+    let factor = factors[step];
+    if (isCounter && res > 0 && firstF >= 0 && !(firstF > 0 && firstF >= res * w.zeroBound[step])) {
+      // Counters cannot be negative: don't extrapolate past the zero point.
+      const sampledInterval = w.sampledInterval[step];
+      const durationToZero = sampledInterval * (firstF / res);
+      if (durationToZero < w.durationToStart[step]) {
+        factor = (sampledInterval + durationToZero + w.durationToEnd[step]) / sampledInterval;
+        if (isRate) factor /= rangeSecs;
+      }
+    }
+    outF[step] = res * factor;
+    outHas[step] = 1;
+    points++;
+  }
+  stats[0] += w.sampled;
   return points;
 }
 
