@@ -171,6 +171,13 @@ export interface ResultDiff {
   problems: string[];
 }
 
+/** A sample value as the API writes it ("+Inf" and "-Inf", which Number() reads as NaN). */
+function sampleValue(s: string): number {
+  if (s === "+Inf") return Infinity;
+  if (s === "-Inf") return -Infinity;
+  return Number(s);
+}
+
 function seriesKey(m: Record<string, string>): string {
   return JSON.stringify(Object.entries(m).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
@@ -206,8 +213,8 @@ export function compareResults(a: ResultJSON, b: ResultJSON, relTol: number, ord
         problem(`series ${key}: point ${k} at ${ta} beside ${tb}`);
         continue;
       }
-      const x = Number(va);
-      const y = Number(vb);
+      const x = sampleValue(va);
+      const y = sampleValue(vb);
       if (Number.isNaN(x) && Number.isNaN(y)) continue;
       if (x === y) continue;
       const rel = Math.abs(x - y) / Math.max(Math.abs(x), Math.abs(y));

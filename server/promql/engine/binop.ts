@@ -165,8 +165,9 @@ export function evalBinary(ev: Evaluator, e: BinaryExpr, r: EvalRange): StepMatr
 /**
  * Collects output points into series keyed by their labels (as rangeEval
  * does): a second point for the same series at the same step is Prometheus's
- * duplicate-labelset error, except in an instant query with delayed name
- * removal, where the check happens when names are finally dropped.
+ * duplicate-labelset error, whichever order the points come in, except in an
+ * instant query with delayed name removal, where the check happens when names
+ * are finally dropped.
  */
 class OutputCollector {
   readonly out: StepMatrix = [];
@@ -181,14 +182,17 @@ class OutputCollector {
     const key = dropName ? labelsHash(dropMetricName(metric)) : labelsHash(metric);
     let slot = this.byKey.get(key);
     if (!slot) {
-      slot = { metric, dropName, series: null, last: -1 };
+      slot = { metric, dropName, series: null };
       this.byKey.set(key, slot);
     }
     return slot;
   }
 
   write(slot: OutputSlot, step: number, f: number): void {
-    if (slot.last === step) {
+    if (slot.series === null) {
+      slot.series = newStepSeries(slot.metric, this.n, slot.dropName);
+      this.out.push(slot.series);
+    } else if (slot.series.has[step]) {
       if (this.n === 1 && this.ev.opts.enableDelayedNameRemoval) {
         // Kept apart until names are dropped at the end of the query.
         const s = newStepSeries(slot.metric, 1, slot.dropName);
@@ -199,11 +203,6 @@ class OutputCollector {
       }
       this.ev.error("vector cannot contain metrics with the same labelset");
     }
-    if (!slot.series) {
-      slot.series = newStepSeries(slot.metric, this.n, slot.dropName);
-      this.out.push(slot.series);
-    }
-    slot.last = step;
     slot.series.f[step] = f;
     slot.series.has[step] = 1;
   }
@@ -217,8 +216,6 @@ interface OutputSlot {
   metric: Labels;
   dropName: boolean;
   series: StepSeries | null;
-  /** Last step written. */
-  last: number;
 }
 
 /** Signature ids: the matching signature of every series, numbered. */

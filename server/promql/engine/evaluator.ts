@@ -381,11 +381,13 @@ export class Evaluator {
       const a = unwrapParens(call.args[0]);
       if (a.type === "vectorSelector") {
         const m = this.evalVectorSelector(a, r, true);
-        for (const s of m) {
-          if (this.opts.enableDelayedNameRemoval) s.dropName = true;
-          else s.metric = dropMetricName(s.metric);
+        if (this.opts.enableDelayedNameRemoval) {
+          for (const s of m) s.dropName = true;
+          return m;
         }
-        return m;
+        // Series that differ only in their names now collide where both have a point.
+        for (const s of m) s.metric = dropMetricName(s.metric);
+        return this.mergeSameLabelset(m);
       }
     }
     if (name === "label_replace") return evalLabelReplace(this, call, r);

@@ -194,6 +194,21 @@ describe("engine fast paths", () => {
     q.add(labelsFromRecord({ __name__: "y", a: "1" }), [0], new Float64Array([1]));
     q.add(labelsFromRecord({ __name__: "z", a: "1" }), [0], new Float64Array([2]));
     await expect(new Engine(q, {}).instantQuery('{__name__=~"y|z"} * 2', 0)).rejects.toThrow("vector cannot contain metrics with the same labelset");
+    // In a range query too, where the second series' points come after all of the first's
+    // (found by comparing with a real Prometheus: one series silently overwrote the other).
+    const rq = new MemoryQuerier();
+    for (const [name, base] of [["y", 1], ["z", 4]] as const) rq.add(labelsFromRecord({ __name__: name, a: "1" }), [0, 60_000, 120_000], Float64Array.from([0, 1, 2], (i) => base + i));
+    for (const expr of ['{__name__=~"y|z"} * 2', '1 - {__name__=~"y|z"}', '{__name__=~"y|z"} > bool 1', 'timestamp({__name__=~"y|z"})']) {
+      await expect(new Engine(rq, {}).rangeQuery(expr, 0, 120_000, 60_000), expr).rejects.toThrow("vector cannot contain metrics with the same labelset");
+    }
+    // Series that only meet at different steps merge, as Prometheus's rangeEval merges them.
+    const apart = new MemoryQuerier();
+    apart.add(labelsFromRecord({ __name__: "y", a: "1" }), [0], new Float64Array([1]));
+    apart.add(labelsFromRecord({ __name__: "z", a: "1" }), [600_000], new Float64Array([2]));
+    for (const expr of ['{__name__=~"y|z"} * 2', 'timestamp({__name__=~"y|z"})']) {
+      const r = await new Engine(apart, {}).rangeQuery(expr, 0, 600_000, 600_000);
+      expect(r.value.type === "matrix" && r.value.value.map((s) => [JSON.stringify(s.metric), [...s.t]]), expr).toEqual([['[{"name":"a","value":"1"}]', [0, 600_000]]]);
+    }
   });
 
   it("checks a subquery result for series that only differ in the dropped name", async () => {
