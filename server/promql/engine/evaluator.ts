@@ -29,6 +29,7 @@ import { FUNCTION_IMPLS, type FnArg } from "./functions";
 import { evalRangeFunction, newStepSeries, numSteps, rangeEval, streamRangeFunction, type PreparedSeries, type StepMatrix, type StepSeries } from "./range-eval";
 import { evalLabelJoin, evalLabelReplace } from "./functions/label";
 import { evalInfo } from "./functions/info";
+import { evalHistogramQuantileSteps } from "./histogram-eval";
 
 /** The steps an expression is evaluated at (all ms). */
 export interface EvalRange {
@@ -389,6 +390,10 @@ export class Evaluator {
         for (const s of m) s.metric = dropMetricName(s.metric);
         return this.mergeSameLabelset(m);
       }
+    }
+    if (name === "histogram_quantile") {
+      const m = evalHistogramQuantileSteps(this, call, r);
+      if (m !== null) return m;
     }
     if (name === "label_replace") return evalLabelReplace(this, call, r);
     if (name === "label_join") return evalLabelJoin(this, call, r);

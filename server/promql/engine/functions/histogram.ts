@@ -11,7 +11,7 @@ import type { Sample, Vector } from "../value";
 import { deleteLabels, dropMetricName, getLabel, METRIC_NAME, setLabel } from "../labels";
 import { formatFloatG, goQuote } from "../../parser/go-format";
 
-interface Bucket {
+export interface Bucket {
   upperBound: number;
   count: number;
 }
@@ -63,64 +63,93 @@ function coalesceBuckets(buckets: Bucket[]): Bucket[] {
   return out;
 }
 
-function ensureMonotonicAndIgnoreSmallDeltas(buckets: Bucket[], tolerance: number): [boolean, boolean] {
+/** Whether sortedBucketQuantile had to force the counts to be monotonic. */
+export interface QuantileFlags {
+  forced: boolean;
+}
+
+/**
+ * Go's BucketQuantile over buckets already sorted by upper bound, given as
+ * two arrays (`len` buckets; both are overwritten): the buckets with the same
+ * bound are coalesced, the counts made monotonic, and the quantile
+ * interpolated. Whether monotonicity had to be forced goes to `flags`.
+ */
+export function sortedBucketQuantile(q: number, ub: Float64Array, counts: Float64Array, len: number, flags: QuantileFlags): number {
+  flags.forced = false;
+  if (Number.isNaN(q)) return NaN;
+  if (q < 0) return -Infinity;
+  if (q > 1) return Infinity;
+  if (ub[len - 1] !== Infinity) return NaN;
+  // Coalesce buckets with the same bound, in place.
+  let n = 1;
+  for (let i = 1; i < len; i++) {
+    if (ub[i] === ub[n - 1]) counts[n - 1] += counts[i];
+    else {
+      ub[n] = ub[i];
+      counts[n] = counts[i];
+      n++;
+    }
+  }
+  // ensureMonotonicAndIgnoreSmallDeltas, tolerance 1e-12.
   let forced = false;
-  let fixed = false;
-  let prev = buckets[0].count;
-  for (let i = 1; i < buckets.length; i++) {
-    const curr = buckets[i].count;
+  let prev = counts[0];
+  for (let i = 1; i < n; i++) {
+    const curr = counts[i];
     if (curr === prev) continue;
-    if (almostEqual(prev, curr, tolerance)) {
-      buckets[i].count = prev;
-      fixed = true;
+    if (almostEqual(prev, curr, 1e-12)) {
+      counts[i] = prev;
       continue;
     }
     if (curr < prev) {
-      buckets[i].count = prev;
+      counts[i] = prev;
       forced = true;
       continue;
     }
     prev = curr;
   }
-  return [forced, fixed];
+  if (n < 2) return NaN;
+  const observations = counts[n - 1];
+  if (observations === 0) return NaN;
+  flags.forced = forced;
+  let rank = q * observations;
+  // sort.Search over the first n-1 buckets.
+  let lo = 0;
+  let hi = n - 1;
+  while (lo < hi) {
+    const h = (lo + hi) >> 1;
+    if (!(counts[h] >= rank)) lo = h + 1;
+    else hi = h;
+  }
+  const b = lo;
+  if (b === n - 1) return ub[n - 2];
+  if (b === 0 && ub[0] <= 0) return ub[0];
+  let bucketStart = 0;
+  const bucketEnd = ub[b];
+  let count = counts[b];
+  if (b > 0) {
+    bucketStart = ub[b - 1];
+    count -= counts[b - 1];
+    rank -= counts[b - 1];
+  }
+  return bucketStart + (bucketEnd - bucketStart) * (rank / count);
 }
 
-/** Go's BucketQuantile: [value, forcedMonotonic]. */
+/** Go's BucketQuantile: [value, forcedMonotonic]. Sorts `bucketsIn`. */
 export function bucketQuantile(q: number, bucketsIn: Bucket[]): [number, boolean] {
   if (Number.isNaN(q)) return [NaN, false];
   if (q < 0) return [-Infinity, false];
   if (q > 1) return [Infinity, false];
   sortBuckets(bucketsIn);
-  if (bucketsIn[bucketsIn.length - 1].upperBound !== Infinity) return [NaN, false];
-  const buckets = coalesceBuckets(bucketsIn);
-  const [forced] = ensureMonotonicAndIgnoreSmallDeltas(buckets, 1e-12);
-  if (buckets.length < 2) return [NaN, false];
-  const observations = buckets[buckets.length - 1].count;
-  if (observations === 0) return [NaN, false];
-  let rank = q * observations;
-  // sort.Search over the first n-1 buckets.
-  let b = 0;
-  {
-    let lo = 0;
-    let hi = buckets.length - 1;
-    while (lo < hi) {
-      const h = (lo + hi) >> 1;
-      if (!(buckets[h].count >= rank)) lo = h + 1;
-      else hi = h;
-    }
-    b = lo;
+  const len = bucketsIn.length;
+  const ub = new Float64Array(len);
+  const counts = new Float64Array(len);
+  for (let i = 0; i < len; i++) {
+    ub[i] = bucketsIn[i].upperBound;
+    counts[i] = bucketsIn[i].count;
   }
-  if (b === buckets.length - 1) return [buckets[buckets.length - 2].upperBound, forced];
-  if (b === 0 && buckets[0].upperBound <= 0) return [buckets[0].upperBound, forced];
-  let bucketStart = 0;
-  const bucketEnd = buckets[b].upperBound;
-  let count = buckets[b].count;
-  if (b > 0) {
-    bucketStart = buckets[b - 1].upperBound;
-    count -= buckets[b - 1].count;
-    rank -= buckets[b - 1].count;
-  }
-  return [bucketStart + (bucketEnd - bucketStart) * (rank / count), forced];
+  const flags = { forced: false };
+  const v = sortedBucketQuantile(q, ub, counts, len, flags);
+  return [v, flags.forced];
 }
 
 /** Go's BucketFraction. */
