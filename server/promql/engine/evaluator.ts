@@ -30,6 +30,7 @@ import { evalRangeFunction, newStepSeries, numSteps, rangeEval, streamRangeFunct
 import { evalLabelJoin, evalLabelReplace } from "./functions/label";
 import { evalInfo } from "./functions/info";
 import { evalHistogramQuantileSteps } from "./histogram-eval";
+import { evalElementwise } from "./elementwise-eval";
 
 /** The steps an expression is evaluated at (all ms). */
 export interface EvalRange {
@@ -391,6 +392,8 @@ export class Evaluator {
         return this.mergeSameLabelset(m);
       }
     }
+    const elementwise = evalElementwise(this, call, r);
+    if (elementwise !== null) return elementwise;
     if (name === "histogram_quantile") {
       const m = evalHistogramQuantileSteps(this, call, r);
       if (m !== null) return m;

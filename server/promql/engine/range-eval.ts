@@ -140,6 +140,17 @@ export function vectorAt(m: StepMatrix, i: number, ts: number): Vector {
  */
 export function rangeEval(ev: Evaluator, r: EvalRange, fn: (vals: FnArg[], enh: StepContext) => Vector, args: Expr[]): StepMatrix {
   const evaluated: (StepMatrix | string)[] = args.map((a) => ev.evalString(a, r) ?? ev.evalSteps(a, r));
+  return rangeEvalEvaluated(ev, r, fn, args, evaluated);
+}
+
+/** rangeEval over arguments already evaluated (`evaluated[i]` is args[i]'s value over the range). */
+export function rangeEvalEvaluated(
+  ev: Evaluator,
+  r: EvalRange,
+  fn: (vals: FnArg[], enh: StepContext) => Vector,
+  args: Expr[],
+  evaluated: (StepMatrix | string)[],
+): StepMatrix {
   const kinds = args.map((a) => exprType(a));
   const enh = ev.newStepContext();
   const n = numSteps(r);

@@ -5,63 +5,72 @@ import type { Vector } from "../value";
 import { simpleFloatFunc, dropNameSample } from "./util";
 import { createLabelsForAbsentFunction } from "../evaluator";
 
-const simple = (f: (v: number) => number): FunctionImpl => (args, _call, enh) => simpleFloatFunc(args[0] as Vector, enh, f);
-
 function goLog2(x: number): number {
   return Math.log2(x);
 }
 
-export const MATH_FUNCTIONS: Record<string, FunctionImpl> = {
+/**
+ * A function applied to each element of its instant-vector argument on its
+ * own, dropping the metric name (Go's simpleFloatFunc and its kin): given the
+ * step's scalar arguments, the mapping of each value, or null when the step
+ * has no output. The evaluator applies these series by series over a range
+ * (elementwise-eval.ts); FUNCTION_IMPLS applies them step by step.
+ */
+export type ElementMapper = (scalars: readonly number[]) => ((v: number) => number) | null;
+
+const same = (f: (v: number) => number): ElementMapper => () => f;
+
+export const MATH_ELEMENTWISE: Record<string, ElementMapper> = {
   // abs(v instant-vector) → instant-vector
-  abs: simple(Math.abs),
-  ceil: simple(Math.ceil),
-  floor: simple(Math.floor),
-  exp: simple(Math.exp),
-  sqrt: simple(Math.sqrt),
-  ln: simple(Math.log),
-  log2: simple(goLog2),
-  log10: simple(Math.log10),
-  sin: simple(Math.sin),
-  cos: simple(Math.cos),
-  tan: simple(Math.tan),
-  asin: simple(Math.asin),
-  acos: simple(Math.acos),
-  atan: simple(Math.atan),
-  sinh: simple(Math.sinh),
-  cosh: simple(Math.cosh),
-  tanh: simple(Math.tanh),
-  asinh: simple(Math.asinh),
-  acosh: simple(Math.acosh),
-  atanh: simple(Math.atanh),
+  abs: same(Math.abs),
+  ceil: same(Math.ceil),
+  floor: same(Math.floor),
+  exp: same(Math.exp),
+  sqrt: same(Math.sqrt),
+  ln: same(Math.log),
+  log2: same(goLog2),
+  log10: same(Math.log10),
+  sin: same(Math.sin),
+  cos: same(Math.cos),
+  tan: same(Math.tan),
+  asin: same(Math.asin),
+  acos: same(Math.acos),
+  atan: same(Math.atan),
+  sinh: same(Math.sinh),
+  cosh: same(Math.cosh),
+  tanh: same(Math.tanh),
+  asinh: same(Math.asinh),
+  acosh: same(Math.acosh),
+  atanh: same(Math.atanh),
   // deg(v instant-vector) → instant-vector
-  deg: simple((v) => (v * 180) / Math.PI),
-  rad: simple((v) => (v * Math.PI) / 180),
+  deg: same((v) => (v * 180) / Math.PI),
+  rad: same((v) => (v * Math.PI) / 180),
   // sgn(v instant-vector) → instant-vector
-  sgn: simple((v) => (v < 0 ? -1 : v > 0 ? 1 : v)),
-  // pi() → scalar
-  pi: () => [{ metric: [], t: 0, f: Math.PI }],
+  sgn: same((v) => (v < 0 ? -1 : v > 0 ? 1 : v)),
   // round(v instant-vector, to_nearest=1 scalar) → instant-vector
-  round: (args, _call, enh) => {
-    const toNearest = args.length >= 2 ? (args[1] as number) : 1;
+  round: ([toNearest = 1]) => {
     // Prometheus inverts first, which causes fewer floating point accuracy issues.
     const inv = 1 / toNearest;
-    return simpleFloatFunc(args[0] as Vector, enh, (f) => Math.floor(f * inv + 0.5) / inv);
+    return (f) => Math.floor(f * inv + 0.5) / inv;
   },
   // clamp(v instant-vector, min scalar, max scalar) → instant-vector
-  clamp: (args, _call, enh) => {
-    const min = args[1] as number;
-    const max = args[2] as number;
-    if (max < min) return [];
-    return simpleFloatFunc(args[0] as Vector, enh, (f) => Math.max(min, Math.min(max, f)));
-  },
-  clamp_max: (args, _call, enh) => {
-    const max = args[1] as number;
-    return simpleFloatFunc(args[0] as Vector, enh, (f) => Math.max(-Infinity, Math.min(max, f)));
-  },
-  clamp_min: (args, _call, enh) => {
-    const min = args[1] as number;
-    return simpleFloatFunc(args[0] as Vector, enh, (f) => Math.max(min, Math.min(Infinity, f)));
-  },
+  clamp: ([min, max]) => (max < min ? null : (f) => Math.max(min, Math.min(max, f))),
+  clamp_max: ([max]) => (f) => Math.max(-Infinity, Math.min(max, f)),
+  clamp_min: ([min]) => (f) => Math.max(min, Math.min(Infinity, f)),
+};
+
+/** An ElementMapper as a per-step function implementation. */
+export function elementwiseImpl(mapper: ElementMapper): FunctionImpl {
+  return (args, _call, enh) => {
+    const f = mapper(args.slice(1) as number[]);
+    return f === null ? [] : simpleFloatFunc(args[0] as Vector, enh, f);
+  };
+}
+
+export const MATH_FUNCTIONS: Record<string, FunctionImpl> = {
+  ...Object.fromEntries(Object.entries(MATH_ELEMENTWISE).map(([name, m]) => [name, elementwiseImpl(m)])),
+  // pi() → scalar
+  pi: () => [{ metric: [], t: 0, f: Math.PI }],
   // scalar(v instant-vector) → scalar
   scalar: (args) => {
     const v = args[0] as Vector;
