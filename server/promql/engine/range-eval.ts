@@ -15,7 +15,8 @@ import { DistinctLabelSets, dropMetricName, getLabel, labelsHash, METRIC_NAME, T
 import type { FnArg, Window } from "./functions";
 import { WINDOW_FUNCTIONS } from "./functions";
 import { extrapolatedRateShared, extrapolatedRateSteps, nonCounterInfo, PLAIN_EXTRAPOLATED, sameTimes, sharedWindows, type SharedWindows } from "./functions/rate";
-import { overTimeSteps, STEP_KERNELS } from "./functions/over-time";
+import { overTimeSteps, PARAM_KERNELS, STEP_KERNELS, StepKernelScratch } from "./functions/over-time";
+import { formatFloatG } from "../parser/go-format";
 
 /** One output series: value per evaluation step. */
 export interface StepSeries {
@@ -280,12 +281,31 @@ export function evalRangeFunction(ev: Evaluator, call: Call, r: EvalRange, matri
     const firstRef = (at ?? r.start) - offset;
     const refStep = at === null ? r.interval : 0;
     const stats = new Float64Array(1);
+    const scratch = new StepKernelScratch();
+    // The scalar argument at each step, as the window functions get it.
+    let param: Float64Array | null = null;
+    let badQ = false;
+    if (PARAM_KERNELS.has(kernel)) {
+      const o = other.find((x) => x !== null) as StepMatrix;
+      param = new Float64Array(n);
+      for (let i = 0; i < n; i++) {
+        param[i] = o.length > 0 && o[0].has[i] ? o[0].f[i] : NaN;
+        if (name === "quantile_over_time" && !(param[i] >= 0 && param[i] <= 1)) badQ = true;
+      }
+    }
     for (const s of ev.rangeArgSeries(arg, r)) {
       ev.checkContext();
       const metric = s.dropName ? dropMetricName(s.metric) : s.metric;
       const target = newStepSeries(!keepsName && !delayed ? dropMetricName(metric) : metric, n, delayed && !keepsName);
-      const points = overTimeSteps(kernel, s.t, s.f, firstRef, refStep, n, range, target.f, target.has, stats);
+      const points = overTimeSteps(kernel, s.t, s.f, firstRef, refStep, n, range, target.f, target.has, stats, param, r.start, r.interval, scratch);
       if (points === 0) continue;
+      if (badQ) {
+        // quantile_over_time warns at each step with a window, series by series.
+        for (let i = 0; i < n; i++) {
+          const q = param![i];
+          if (target.has[i] && !(q >= 0 && q <= 1)) enh.warn(`quantile value should be between 0 and 1, got ${formatFloatG(q)}`, call.args[0]);
+        }
+      }
       ev.addSamples(points);
       out.push(target);
     }

@@ -5,6 +5,7 @@ import type { Window, WindowFunction } from "./index";
 import { kahanSumInc } from "./math-util";
 import { quantile } from "../aggregation";
 import { formatFloatG, formatFixed } from "../../parser/go-format";
+import { sameTimes } from "./rate";
 
 /** Go's aggrOverTime: f over the window's float values. */
 function overTime(f: (w: Window) => number): WindowFunction {
@@ -17,15 +18,20 @@ function values(w: Window): Float64Array {
 
 /** Least-squares fit of the window against time relative to interceptTime (ms): [slope, intercept]. */
 export function linearRegression(w: Window, interceptTime: number): [number, number] {
+  return linearRegressionOf(w.t, w.f, w.lo, w.hi, interceptTime);
+}
+
+/** linearRegression of samples lo..hi-1 (Go's, with Kahan-compensated sums). */
+function linearRegressionOf(t: Float64Array, f: Float64Array, lo: number, hi: number, interceptTime: number): [number, number] {
   let n = 0;
   let sumX = 0, cX = 0, sumY = 0, cY = 0, sumXY = 0, cXY = 0, sumX2 = 0, cX2 = 0;
-  const initY = w.f[w.lo];
+  const initY = f[lo];
   let constY = true;
-  for (let i = w.lo; i < w.hi; i++) {
-    const y = w.f[i];
-    if (constY && i > w.lo && y !== initY) constY = false;
+  for (let i = lo; i < hi; i++) {
+    const y = f[i];
+    if (constY && i > lo && y !== initY) constY = false;
     n += 1;
-    const x = (w.t[i] - interceptTime) / 1e3;
+    const x = (t[i] - interceptTime) / 1e3;
     [sumX, cX] = kahanSumInc(x, sumX, cX);
     [sumY, cY] = kahanSumInc(y, sumY, cY);
     [sumXY, cXY] = kahanSumInc(x * y, sumXY, cXY);
@@ -138,7 +144,16 @@ export const STEP_KERNELS: Readonly<Record<string, number>> = {
   last_over_time: 5,
   irate: 6,
   idelta: 7,
+  stddev_over_time: 8,
+  stdvar_over_time: 9,
+  deriv: 10,
+  // With a scalar argument (the `param` of overTimeSteps).
+  quantile_over_time: 11,
+  predict_linear: 12,
 };
+
+/** Kernels of STEP_KERNELS that take a scalar argument per step (`param`). */
+export const PARAM_KERNELS: ReadonlySet<number> = new Set([11, 12]);
 
 /**
  * One of STEP_KERNELS over a series at every step, as extrapolatedRateSteps
@@ -146,7 +161,10 @@ export const STEP_KERNELS: Readonly<Record<string, number>> = {
  * pointers and each step's value goes straight into outF/outHas, with the
  * same per-window arithmetic as the window function (the helpers above are
  * shared). Returns the number of points; stats[0] grows by the number of
- * samples the windows held.
+ * samples the windows held. `param` holds the scalar argument at each step
+ * (quantile_over_time's q, predict_linear's t), and the evaluation time of
+ * step i is firstTs + i * tsStep (ms; predict_linear's intercept time).
+ * Calls for the series of one evaluation may share a `scratch`.
  */
 export function overTimeSteps(
   kernel: number,
@@ -159,9 +177,15 @@ export function overTimeSteps(
   outF: Float64Array,
   outHas: Uint8Array,
   stats: Float64Array,
+  param: Float64Array | null = null,
+  firstTs = 0,
+  tsStep = 0,
+  scratch: StepKernelScratch | null = null,
 ): number {
+  if (kernel === 11) return quantileSteps(t, f, firstRef, refStep, n, rangeMs, param!, outF, outHas, stats);
+  if (kernel >= 10) return regressionSteps(kernel === 12, t, f, firstRef, refStep, n, rangeMs, param, firstTs, tsStep, outF, outHas, stats, scratch);
   const len = t.length;
-  const minSamples = kernel >= 6 ? 2 : 1;
+  const minSamples = kernel === 6 || kernel === 7 ? 2 : 1;
   let lo = 0;
   let hi = 0;
   let points = 0;
@@ -201,10 +225,318 @@ export function overTimeSteps(
         v = r;
         break;
       }
-      default:
+      case 7:
         v = f[hi - 1] - f[hi - 2];
+        break;
+      case 8:
+        v = Math.sqrt(varianceOf(f, lo, hi));
+        break;
+      default:
+        v = varianceOf(f, lo, hi);
     }
     outF[step] = v;
+    outHas[step] = 1;
+    points++;
+  }
+  stats[0] += sampled;
+  return points;
+}
+
+/** quantile()'s order: NaN first, then ascending (±0 equal, so they keep their order). */
+function nanFirst(a: number, b: number): number {
+  return Number.isNaN(a) ? (Number.isNaN(b) ? 0 : -1) : Number.isNaN(b) ? 1 : a - b;
+}
+
+/**
+ * quantile_over_time's sorted window, kept between calls: up to
+ * SCRATCH_KEEP values (larger buffers are dropped after the call).
+ */
+let sortedScratch = new Float64Array(256);
+const SCRATCH_KEEP = 1 << 16;
+/** Windows of more values than this are sorted afresh, not built by insertion. */
+const SORT_ABOVE = 64;
+
+/**
+ * Inserts v into the sorted values buf[0..m) after the values equal to it
+ * (a stable sort keeps the newer sample after the older ones); returns m + 1.
+ */
+function insertSorted(buf: Float64Array, m: number, v: number): number {
+  let p = 0;
+  if (Number.isNaN(v)) {
+    while (p < m && Number.isNaN(buf[p])) p++;
+  } else {
+    // First value greater than v (NaN, at the front, is never greater).
+    let hi = m;
+    while (p < hi) {
+      const mid = (p + hi) >>> 1;
+      if (buf[mid] > v) hi = mid;
+      else p = mid + 1;
+    }
+  }
+  for (let j = m; j > p; j--) buf[j] = buf[j - 1];
+  buf[p] = v;
+  return m + 1;
+}
+
+/**
+ * Removes the window's oldest sample, of value v, from the sorted values
+ * buf[0..m): being the oldest, it comes first among the values equal to it.
+ * Returns m - 1.
+ */
+function removeOldest(buf: Float64Array, m: number, v: number): number {
+  let p = 0;
+  if (!Number.isNaN(v)) {
+    // First value not less than v (NaN, at the front, counts as less).
+    let hi = m;
+    while (p < hi) {
+      const mid = (p + hi) >>> 1;
+      if (buf[mid] >= v) hi = mid;
+      else p = mid + 1;
+    }
+  }
+  for (let j = p + 1; j < m; j++) buf[j - 1] = buf[j];
+  return m - 1;
+}
+
+/**
+ * quantile_over_time at every step. The window's values are kept sorted as
+ * it slides (the samples leaving are taken out, those entering inserted:
+ * O(window) per step instead of a sort), in exactly the order quantile()'s
+ * stable sort gives them, so the same two values are interpolated.
+ */
+function quantileSteps(
+  t: Float64Array,
+  f: Float64Array,
+  firstRef: number,
+  refStep: number,
+  n: number,
+  rangeMs: number,
+  q: Float64Array,
+  outF: Float64Array,
+  outHas: Uint8Array,
+  stats: Float64Array,
+): number {
+  const len = t.length;
+  let buf = sortedScratch;
+  let lo = 0;
+  let hi = 0;
+  // Samples sLo..sHi-1 are in buf[0..m), sorted.
+  let sLo = 0;
+  let sHi = 0;
+  let m = 0;
+  let points = 0;
+  let sampled = 0;
+  for (let step = 0; step < n; step++) {
+    const ref = firstRef + step * refStep;
+    const mint = ref - rangeMs;
+    while (lo < len && t[lo] <= mint) lo++;
+    if (hi < lo) hi = lo;
+    while (hi < len && t[hi] <= ref) hi++;
+    const count = hi - lo;
+    sampled += count;
+    if (count === 0) continue;
+    if (buf.length < count) {
+      const grown = new Float64Array(Math.max(count, 2 * buf.length));
+      grown.set(buf.subarray(0, m));
+      buf = grown;
+    }
+    const kept = lo < sHi ? sHi - lo : 0;
+    if (count > SORT_ABOVE && 2 * kept < count) {
+      buf.set(f.subarray(lo, hi));
+      buf.subarray(0, count).sort(nanFirst);
+      m = count;
+    } else {
+      if (kept === 0) m = 0;
+      else for (let i = sLo; i < lo; i++) m = removeOldest(buf, m, f[i]);
+      for (let i = lo + kept; i < hi; i++) m = insertSorted(buf, m, f[i]);
+    }
+    sLo = lo;
+    sHi = hi;
+    // quantile() over the sorted values.
+    const qv = q[step];
+    let v: number;
+    if (Number.isNaN(qv)) v = NaN;
+    else if (qv < 0) v = -Infinity;
+    else if (qv > 1) v = Infinity;
+    else {
+      const rank = qv * (m - 1);
+      const lowerIndex = Math.max(0, Math.floor(rank));
+      const upperIndex = Math.min(m - 1, lowerIndex + 1);
+      const weight = rank - Math.floor(rank);
+      v = buf[lowerIndex] * (1 - weight) + buf[upperIndex] * weight;
+    }
+    outF[step] = v;
+    outHas[step] = 1;
+    points++;
+  }
+  if (buf.length <= SCRATCH_KEEP) sortedScratch = buf;
+  stats[0] += sampled;
+  return points;
+}
+
+/**
+ * What deriv and predict_linear compute from the sample times alone, per
+ * step: the window and, from the compensated sums of x and x², sumX and
+ * varX as linearRegression has them. Series scraped at the same times (a
+ * target's series) share them through a StepKernelScratch.
+ */
+interface RegressionWindows {
+  t: Float64Array;
+  /** The arguments they were worked out for. */
+  key: string;
+  lo: Int32Array;
+  hi: Int32Array;
+  sumX: Float64Array;
+  varX: Float64Array;
+  /** 0 where a sum of x or x² overflowed (the general function is used). */
+  finite: Uint8Array;
+}
+
+/**
+ * Scratch that the calls of overTimeSteps for one range function's series
+ * share (one per evaluation: sample times are compared by content, but a
+ * store may reuse its arrays between queries).
+ */
+export class StepKernelScratch {
+  regression: RegressionWindows | null = null;
+}
+
+/**
+ * The windows of `t` and their x sums: linearRegression's sums of x and x²
+ * written out with the same operations in the same order (so the same
+ * bits), without kahanSumInc's overflow check, which cannot fire where the
+ * sums end finite (±Inf and NaN stay once reached).
+ */
+function regressionWindows(
+  predict: boolean,
+  t: Float64Array,
+  firstRef: number,
+  refStep: number,
+  n: number,
+  rangeMs: number,
+  firstTs: number,
+  tsStep: number,
+  key: string,
+): RegressionWindows {
+  const w: RegressionWindows = {
+    t,
+    key,
+    lo: new Int32Array(n),
+    hi: new Int32Array(n),
+    sumX: new Float64Array(n),
+    varX: new Float64Array(n),
+    finite: new Uint8Array(n),
+  };
+  const len = t.length;
+  let lo = 0;
+  let hi = 0;
+  for (let step = 0; step < n; step++) {
+    const ref = firstRef + step * refStep;
+    const mint = ref - rangeMs;
+    while (lo < len && t[lo] <= mint) lo++;
+    if (hi < lo) hi = lo;
+    while (hi < len && t[hi] <= ref) hi++;
+    w.lo[step] = lo;
+    w.hi[step] = hi;
+    const count = hi - lo;
+    if (count < 2) continue;
+    // deriv fits against the window's first sample time, predict_linear
+    // against the evaluation time.
+    const interceptTime = predict ? firstTs + step * tsStep : t[lo];
+    let sumX = 0, cX = 0, sumX2 = 0, cX2 = 0;
+    for (let i = lo; i < hi; i++) {
+      const x = (t[i] - interceptTime) / 1e3;
+      let s = sumX + x;
+      cX += Math.abs(sumX) >= Math.abs(x) ? sumX - s + x : x - s + sumX;
+      sumX = s;
+      const x2 = x * x;
+      s = sumX2 + x2;
+      cX2 += Math.abs(sumX2) >= Math.abs(x2) ? sumX2 - s + x2 : x2 - s + sumX2;
+      sumX2 = s;
+    }
+    if (!(Math.abs(sumX) < Infinity && Math.abs(sumX2) < Infinity)) continue;
+    w.finite[step] = 1;
+    sumX += cX;
+    sumX2 += cX2;
+    w.sumX[step] = sumX;
+    w.varX[step] = sumX2 - (sumX * sumX) / count;
+  }
+  return w;
+}
+
+/**
+ * deriv (predict = false) or predict_linear (predict: t in `param`) at
+ * every step: linearRegression with the same operations in the same order
+ * (so the same bits) and nothing allocated per window. The sums of x come
+ * from regressionWindows (shared by series with the same times); this sums
+ * y and x·y, likewise without the overflow check, and hands windows whose
+ * sums end non-finite (±Inf, NaN, overflow) to the general function.
+ */
+function regressionSteps(
+  predict: boolean,
+  t: Float64Array,
+  f: Float64Array,
+  firstRef: number,
+  refStep: number,
+  n: number,
+  rangeMs: number,
+  param: Float64Array | null,
+  firstTs: number,
+  tsStep: number,
+  outF: Float64Array,
+  outHas: Uint8Array,
+  stats: Float64Array,
+  scratch: StepKernelScratch | null,
+): number {
+  const key = `${predict},${firstRef},${refStep},${n},${rangeMs},${firstTs},${tsStep}`;
+  let w = scratch?.regression ?? null;
+  if (w === null || w.key !== key || !sameTimes(w.t, t)) {
+    w = regressionWindows(predict, t, firstRef, refStep, n, rangeMs, firstTs, tsStep, key);
+    if (scratch !== null) scratch.regression = w;
+  }
+  const wLo = w.lo;
+  const wHi = w.hi;
+  let points = 0;
+  let sampled = 0;
+  for (let step = 0; step < n; step++) {
+    const lo = wLo[step];
+    const hi = wHi[step];
+    const count = hi - lo;
+    sampled += count;
+    if (count < 2) continue;
+    const interceptTime = predict ? firstTs + step * tsStep : t[lo];
+    let sumY = 0, cY = 0, sumXY = 0, cXY = 0;
+    const initY = f[lo];
+    let constY = true;
+    for (let i = lo; i < hi; i++) {
+      const y = f[i];
+      if (constY && i > lo && y !== initY) constY = false;
+      const x = (t[i] - interceptTime) / 1e3;
+      let s = sumY + y;
+      cY += Math.abs(sumY) >= Math.abs(y) ? sumY - s + y : y - s + sumY;
+      sumY = s;
+      const xy = x * y;
+      s = sumXY + xy;
+      cXY += Math.abs(sumXY) >= Math.abs(xy) ? sumXY - s + xy : xy - s + sumXY;
+      sumXY = s;
+    }
+    let slope: number;
+    let intercept: number;
+    if (!(w.finite[step] && Math.abs(sumY) < Infinity && Math.abs(sumXY) < Infinity)) {
+      [slope, intercept] = linearRegressionOf(t, f, lo, hi, interceptTime);
+    } else if (constY) {
+      // Finite sums: initY is finite.
+      slope = 0;
+      intercept = initY;
+    } else {
+      const sumX = w.sumX[step];
+      sumY += cY;
+      sumXY += cXY;
+      const covXY = sumXY - (sumX * sumY) / count;
+      slope = covXY / w.varX[step];
+      intercept = sumY / count - (slope * sumX) / count;
+    }
+    outF[step] = predict ? slope * param![step] + intercept : slope;
     outHas[step] = 1;
     points++;
   }
@@ -258,8 +590,8 @@ export const OVER_TIME_FUNCTIONS: Record<string, WindowFunction> = {
   // absent_over_time(v range-vector) → instant-vector (completed by the evaluator)
   absent_over_time: overTime(() => 1),
   // stddev_over_time(v range-vector) → instant-vector
-  stddev_over_time: overTime((w) => Math.sqrt(variance(w))),
-  stdvar_over_time: overTime((w) => variance(w)),
+  stddev_over_time: overTime((w) => Math.sqrt(varianceOf(w.f, w.lo, w.hi))),
+  stdvar_over_time: overTime((w) => varianceOf(w.f, w.lo, w.hi)),
   // mad_over_time(v range-vector) → instant-vector
   mad_over_time: overTime((w) => {
     const vs = values(w);
@@ -337,11 +669,12 @@ export const OVER_TIME_FUNCTIONS: Record<string, WindowFunction> = {
   ts_of_last_over_time: tsOf((w) => w.hi - 1),
 };
 
-function variance(w: Window): number {
+/** Population variance of samples lo..hi-1 (Welford's method with Kahan-compensated mean and sum of squares, as Go's). */
+function varianceOf(fs: Float64Array, lo: number, hi: number): number {
   let count = 0;
   let mean = 0, cMean = 0, aux = 0, cAux = 0;
-  for (let i = w.lo; i < w.hi; i++) {
-    const f = w.f[i];
+  for (let i = lo; i < hi; i++) {
+    const f = fs[i];
     count++;
     const delta = f - (mean + cMean);
     // Two kahanSumInc steps written out (no [sum, c] array per sample).
