@@ -47,6 +47,91 @@ function groupingLabels(metric: Labels, grouping: Set<string>, without: boolean)
   return [];
 }
 
+/** One output series of count_values: a group's labels with one value. */
+interface ValueCount {
+  base: number;
+  value: string;
+  series: StepSeries | null;
+  /** The step `count` is for. */
+  step: number;
+  count: number;
+}
+
+/**
+ * count_values(label, v): at each step, the number of series per group and
+ * value, as Go's aggregationCountValues. A series' output labels are its
+ * group's labels without the value label (worked out once per series, not
+ * per point) plus the value label; each distinct value is formatted once
+ * per query. Output series come in the order they first appear, step by
+ * step, as rangeEval makes them.
+ */
+function countValues(ev: Evaluator, e: AggregateExpr, r: EvalRange, valueLabel: string, grouping: Set<string>): StepMatrix {
+  const input = ev.evalSteps(e.expr, r);
+  const n = numSteps(r);
+  // Go sets the value label, then keeps or drops the grouping labels, then
+  // (with `without`) sets the value label again: the same as the group's
+  // labels without the value label, plus it.
+  const drop = new Set([...grouping, METRIC_NAME, valueLabel]);
+  const keep = new Set([...grouping].filter((l) => l !== valueLabel));
+  const baseIds = new Map<string, number>();
+  const bases: Labels[] = [];
+  const counts: Map<string, ValueCount>[] = [];
+  const seriesBase = new Int32Array(input.length);
+  for (let si = 0; si < input.length; si++) {
+    const m = input[si].metric;
+    const base = e.without ? deleteLabels(m, drop) : keepLabels(m, keep);
+    const key = labelsHash(base);
+    let id = baseIds.get(key);
+    if (id === undefined) {
+      id = bases.length;
+      baseIds.set(key, id);
+      bases.push(base);
+      counts.push(new Map());
+    }
+    seriesBase[si] = id;
+  }
+  // A Map does not tell -0 from 0 (formatted "-0" and "0"): zeros are formatted each time.
+  const formatted = new Map<number, string>();
+  const out: StepMatrix = [];
+  const atStep: ValueCount[] = [];
+  for (let step = 0; step < n; step++) {
+    ev.checkContext();
+    atStep.length = 0;
+    for (let si = 0; si < input.length; si++) {
+      const s = input[si];
+      if (!s.has[step]) continue;
+      const v = s.f[step];
+      let value = v === 0 ? formatFloatF(v) : formatted.get(v);
+      if (value === undefined) {
+        value = formatFloatF(v);
+        formatted.set(v, value);
+      }
+      const byValue = counts[seriesBase[si]];
+      let c = byValue.get(value);
+      if (c === undefined) {
+        c = { base: seriesBase[si], value, series: null, step: -1, count: 0 };
+        byValue.set(value, c);
+      }
+      if (c.step !== step) {
+        c.step = step;
+        c.count = 0;
+        atStep.push(c);
+      }
+      c.count++;
+    }
+    ev.addSamples(atStep.length);
+    for (const c of atStep) {
+      if (c.series === null) {
+        c.series = newStepSeries(setLabel(bases[c.base], valueLabel, c.value), n);
+        out.push(c.series);
+      }
+      c.series.f[step] = c.count;
+      c.series.has[step] = 1;
+    }
+  }
+  return out;
+}
+
 /** Go's convertibleToInt64. */
 function convertibleToInt64(v: number): boolean {
   return v <= 9223372036854775807 && v >= -9223372036854775808;
@@ -58,30 +143,7 @@ export function evalAggregation(ev: Evaluator, e: AggregateExpr, r: EvalRange): 
     const param = unwrapParens(e.param!);
     const valueLabel = param.type === "stringLiteral" ? param.val : "";
     if (!isValidUtf8LabelName(valueLabel)) ev.error(`invalid label name ${JSON.stringify(valueLabel)}`);
-    const g2 = new Set(grouping);
-    if (!e.without) g2.add(valueLabel);
-    return ev.rangeEval(r, (v, enh) => {
-      const vec = v[0] as Sample[];
-      const counts = new Map<string, { metric: Labels; count: number }>();
-      const order: string[] = [];
-      for (const s of vec) {
-        const value = formatFloatF(s.f);
-        let m = setLabel(s.metric, valueLabel, value);
-        m = e.without ? groupingLabels(m, grouping, true) : groupingLabels(m, g2, false);
-        if (e.without) m = setLabel(m, valueLabel, value);
-        const k = labelsHash(m);
-        const c = counts.get(k);
-        if (c) c.count++;
-        else {
-          counts.set(k, { metric: m, count: 1 });
-          order.push(k);
-        }
-      }
-      return order.map((k) => {
-        const c = counts.get(k)!;
-        return { metric: c.metric, t: enh.ts, f: c.count };
-      });
-    }, [e.expr]);
+    return countValues(ev, e, r, valueLabel, grouping);
   }
 
   // Parameter values per step.
