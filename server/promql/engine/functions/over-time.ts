@@ -183,6 +183,7 @@ export function overTimeSteps(
   scratch: StepKernelScratch | null = null,
 ): number {
   if (kernel === 11) return quantileSteps(t, f, firstRef, refStep, n, rangeMs, param!, outF, outHas, stats);
+  if (kernel === 8 || kernel === 9) return varianceSteps(kernel === 8, t, f, firstRef, refStep, n, rangeMs, outF, outHas, stats);
   if (kernel >= 10) return regressionSteps(kernel === 12, t, f, firstRef, refStep, n, rangeMs, param, firstTs, tsStep, outF, outHas, stats, scratch);
   const len = t.length;
   const minSamples = kernel === 6 || kernel === 7 ? 2 : 1;
@@ -225,17 +226,147 @@ export function overTimeSteps(
         v = r;
         break;
       }
-      case 7:
-        v = f[hi - 1] - f[hi - 2];
-        break;
-      case 8:
-        v = Math.sqrt(varianceOf(f, lo, hi));
-        break;
       default:
-        v = varianceOf(f, lo, hi);
+        v = f[hi - 1] - f[hi - 2];
     }
     outF[step] = v;
     outHas[step] = 1;
+    points++;
+  }
+  stats[0] += sampled;
+  return points;
+}
+
+/** The variances of the two windows of the last variance2 call. */
+const variances = new Float64Array(2);
+
+/**
+ * varianceOf over two windows at once, into `variances`: each window's
+ * operations are varianceOf's in the same order (so the same bits), but the
+ * two chains of dependent operations (a division each sample) interleave,
+ * which a CPU runs nearly as fast as one.
+ */
+function variance2(fs: Float64Array, loA: number, hiA: number, loB: number, hiB: number): void {
+  let countA = 0, meanA = 0, cMeanA = 0, auxA = 0, cAuxA = 0;
+  let countB = 0, meanB = 0, cMeanB = 0, auxB = 0, cAuxB = 0;
+  const both = Math.min(hiA - loA, hiB - loB);
+  let a = loA;
+  let b = loB;
+  for (let k = 0; k < both; k++) {
+    const fa = fs[a++];
+    countA++;
+    const deltaA = fa - (meanA + cMeanA);
+    const incA = deltaA / countA;
+    const tA = meanA + incA;
+    if (tA === Infinity || tA === -Infinity) cMeanA = 0;
+    else cMeanA += Math.abs(meanA) >= Math.abs(incA) ? meanA - tA + incA : incA - tA + meanA;
+    meanA = tA;
+    const fb = fs[b++];
+    countB++;
+    const deltaB = fb - (meanB + cMeanB);
+    const incB = deltaB / countB;
+    const tB = meanB + incB;
+    if (tB === Infinity || tB === -Infinity) cMeanB = 0;
+    else cMeanB += Math.abs(meanB) >= Math.abs(incB) ? meanB - tB + incB : incB - tB + meanB;
+    meanB = tB;
+    const inc2A = deltaA * (fa - (meanA + cMeanA));
+    const t2A = auxA + inc2A;
+    if (t2A === Infinity || t2A === -Infinity) cAuxA = 0;
+    else cAuxA += Math.abs(auxA) >= Math.abs(inc2A) ? auxA - t2A + inc2A : inc2A - t2A + auxA;
+    auxA = t2A;
+    const inc2B = deltaB * (fb - (meanB + cMeanB));
+    const t2B = auxB + inc2B;
+    if (t2B === Infinity || t2B === -Infinity) cAuxB = 0;
+    else cAuxB += Math.abs(auxB) >= Math.abs(inc2B) ? auxB - t2B + inc2B : inc2B - t2B + auxB;
+    auxB = t2B;
+  }
+  // The longer window's remaining samples.
+  for (; a < hiA; a++) {
+    const fa = fs[a];
+    countA++;
+    const deltaA = fa - (meanA + cMeanA);
+    const incA = deltaA / countA;
+    const tA = meanA + incA;
+    if (tA === Infinity || tA === -Infinity) cMeanA = 0;
+    else cMeanA += Math.abs(meanA) >= Math.abs(incA) ? meanA - tA + incA : incA - tA + meanA;
+    meanA = tA;
+    const inc2A = deltaA * (fa - (meanA + cMeanA));
+    const t2A = auxA + inc2A;
+    if (t2A === Infinity || t2A === -Infinity) cAuxA = 0;
+    else cAuxA += Math.abs(auxA) >= Math.abs(inc2A) ? auxA - t2A + inc2A : inc2A - t2A + auxA;
+    auxA = t2A;
+  }
+  for (; b < hiB; b++) {
+    const fb = fs[b];
+    countB++;
+    const deltaB = fb - (meanB + cMeanB);
+    const incB = deltaB / countB;
+    const tB = meanB + incB;
+    if (tB === Infinity || tB === -Infinity) cMeanB = 0;
+    else cMeanB += Math.abs(meanB) >= Math.abs(incB) ? meanB - tB + incB : incB - tB + meanB;
+    meanB = tB;
+    const inc2B = deltaB * (fb - (meanB + cMeanB));
+    const t2B = auxB + inc2B;
+    if (t2B === Infinity || t2B === -Infinity) cAuxB = 0;
+    else cAuxB += Math.abs(auxB) >= Math.abs(inc2B) ? auxB - t2B + inc2B : inc2B - t2B + auxB;
+    auxB = t2B;
+  }
+  variances[0] = (auxA + cAuxA) / countA;
+  variances[1] = (auxB + cAuxB) / countB;
+}
+
+/**
+ * stddev_over_time (sqrt) or stdvar_over_time at every step: windows with
+ * samples are taken in pairs for variance2.
+ */
+function varianceSteps(
+  sqrt: boolean,
+  t: Float64Array,
+  f: Float64Array,
+  firstRef: number,
+  refStep: number,
+  n: number,
+  rangeMs: number,
+  outF: Float64Array,
+  outHas: Uint8Array,
+  stats: Float64Array,
+): number {
+  const len = t.length;
+  let lo = 0;
+  let hi = 0;
+  let points = 0;
+  let sampled = 0;
+  // A window waiting for its pair: step (-1 for none) and samples.
+  let wStep = -1;
+  let wLo = 0;
+  let wHi = 0;
+  for (let step = 0; step < n; step++) {
+    const ref = firstRef + step * refStep;
+    const mint = ref - rangeMs;
+    while (lo < len && t[lo] <= mint) lo++;
+    if (hi < lo) hi = lo;
+    while (hi < len && t[hi] <= ref) hi++;
+    const count = hi - lo;
+    sampled += count;
+    if (count === 0) continue;
+    if (wStep < 0) {
+      wStep = step;
+      wLo = lo;
+      wHi = hi;
+      continue;
+    }
+    variance2(f, wLo, wHi, lo, hi);
+    outF[wStep] = sqrt ? Math.sqrt(variances[0]) : variances[0];
+    outF[step] = sqrt ? Math.sqrt(variances[1]) : variances[1];
+    outHas[wStep] = 1;
+    outHas[step] = 1;
+    points += 2;
+    wStep = -1;
+  }
+  if (wStep >= 0) {
+    const v = varianceOf(f, wLo, wHi);
+    outF[wStep] = sqrt ? Math.sqrt(v) : v;
+    outHas[wStep] = 1;
     points++;
   }
   stats[0] += sampled;
