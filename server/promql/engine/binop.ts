@@ -251,22 +251,28 @@ function evalSetOp(ev: Evaluator, e: BinaryExpr, r: EvalRange): StepMatrix {
   const [lsig, rsig] = ids;
   const stamp = new Int32Array(count).fill(-1);
   const out = new OutputCollector(ev, n);
+  // Each series' output slot, looked up once (not per point).
+  const lslots = lhs.map((s) => out.slot(s.metric, s.dropName));
+  const rslots = e.op === "or" ? rhs.map((s) => out.slot(s.metric, s.dropName)) : [];
   for (let step = 0; step < n; step++) {
     ev.checkContext();
     const other = e.op === "or" ? lhs : rhs;
     const otherSig = e.op === "or" ? lsig : rsig;
     for (let i = 0; i < other.length; i++) if (other[i].has[step]) stamp[otherSig[i]] = step;
     if (e.op === "or") {
-      for (const s of lhs) if (s.has[step]) out.add(s.metric, s.dropName, step, s.f[step]);
+      for (let i = 0; i < lhs.length; i++) {
+        const s = lhs[i];
+        if (s.has[step]) out.write(lslots[i], step, s.f[step]);
+      }
       for (let i = 0; i < rhs.length; i++) {
         const s = rhs[i];
-        if (s.has[step] && stamp[rsig[i]] !== step) out.add(s.metric, s.dropName, step, s.f[step]);
+        if (s.has[step] && stamp[rsig[i]] !== step) out.write(rslots[i], step, s.f[step]);
       }
     } else {
       const want = e.op === "and";
       for (let i = 0; i < lhs.length; i++) {
         const s = lhs[i];
-        if (s.has[step] && (stamp[lsig[i]] === step) === want) out.add(s.metric, s.dropName, step, s.f[step]);
+        if (s.has[step] && (stamp[lsig[i]] === step) === want) out.write(lslots[i], step, s.f[step]);
       }
     }
   }
