@@ -31,6 +31,7 @@ import { evalLabelJoin, evalLabelReplace } from "./functions/label";
 import { evalInfo } from "./functions/info";
 import { evalHistogramQuantileSteps } from "./histogram-eval";
 import { evalElementwise } from "./elementwise-eval";
+import { evalSortSteps } from "./sort-eval";
 
 /** The steps an expression is evaluated at (all ms). */
 export interface EvalRange {
@@ -392,7 +393,7 @@ export class Evaluator {
         return this.mergeSameLabelset(m);
       }
     }
-    const elementwise = evalElementwise(this, call, r);
+    const elementwise = evalElementwise(this, call, r) ?? evalSortSteps(this, call, r);
     if (elementwise !== null) return elementwise;
     if (name === "histogram_quantile") {
       const m = evalHistogramQuantileSteps(this, call, r);
