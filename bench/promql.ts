@@ -16,7 +16,7 @@ import { labelsFromRecord, type Labels } from "@/server/storage/labels/labels";
 import { SeriesStore } from "@/server/storage/store";
 import { fmt, machineDescription, median, table } from "./lib";
 import { queryResultJSON } from "@/server/api/serialize";
-import { compareResults, startPrometheus, type ResultJSON, type SampleBatch } from "@/server/testing/prometheus";
+import { compareResults, startPrometheus, type ResultJSON, type RunningPrometheus, type SampleBatch } from "@/server/testing/prometheus";
 
 const STEP = 15_000;
 /** Measured runs per query (after one warm-up run); medians are reported. */
@@ -33,15 +33,41 @@ const QUERIES: { name: string; q: string; prometheusMs: number }[] = [
 ];
 
 /**
- * More queries dashboards run often, with PROMQL_EXTRA=1 (no Prometheus
- * figure to compare with; they show the engine's other paths).
+ * More of what dashboards and rules run, with PROMQL_EXTRA=1: each through
+ * the store (WIDE_RUNS runs after a warm-up) beside Prometheus when it runs,
+ * with the answers compared. Range queries as above.
  */
-const EXTRA_QUERIES: { name: string; q: string }[] = [
-  { name: "sum by (job) (irate)", q: "sum by (job) (irate(x[5m]))" },
-  { name: "sum by (job) (avg_over_time)", q: "sum by (job) (avg_over_time(x[5m]))" },
-  { name: "avg by (job) (rate)", q: "avg by (job) (rate(x[5m]))" },
-  { name: "rate > 1 (filter)", q: "rate(x[5m]) > 1" },
+const EXTRA_QUERIES: string[] = [
+  "sum by (job) (irate(x[5m]))",
+  "sum by (job) (avg_over_time(x[5m]))",
+  "avg by (job) (rate(x[5m]))",
+  "rate(x[5m]) > 1",
+  "max by (job) (rate(x[5m]))",
+  "sum by (job) (increase(x[1h]))",
+  "max_over_time(x[5m])",
+  "quantile_over_time(0.9, x[5m])",
+  "stddev_over_time(x[5m])",
+  "deriv(x[5m])",
+  "predict_linear(x[5m], 3600)",
+  "changes(x[5m])",
+  "resets(x[5m])",
+  "histogram_quantile(0.99, rate(h_bucket[5m]))",
+  "quantile by (job) (0.9, rate(x[5m]))",
+  "topk by (job) (3, rate(x[5m]))",
+  "count by (code) (x)",
+  'count_values("v", build_info)',
+  "x",
+  "x - x offset 1m",
+  "abs(x)",
+  "clamp_max(x, 5)",
+  "day_of_week(x)",
+  'label_replace(x, "host", "$1", "instance", "(.*):.*")',
+  "rate(x[5m]) and on (instance) build_info",
+  "rate(x[5m]) or rate(x[5m])",
+  "sort_desc(sum by (instance) (rate(x[5m])))",
+  "max_over_time(sum(rate(x[5m]))[10m:1m])",
 ];
+const WIDE_RUNS = 5;
 
 /**
  * The benchmark's data in slices of 20 points per series (so each append
@@ -240,53 +266,38 @@ function agreementText(ours: QueryValue, theirs: ResultJSON, ordered: boolean): 
  * The same queries on a real Prometheus loaded with the same data, while
  * Vigil sits idle: its own timings (stats=all), RUNS runs after a warm-up.
  */
-async function measurePrometheus(
-  engine: Engine,
-  startMs: number,
-  endMs: number,
-  points: number,
-  queries: { q: string }[],
-): Promise<{ version: string; loadMs: number; results: PrometheusMeasured[] } | null> {
-  const prom = await startPrometheus();
-  if (prom === null) return null;
-  try {
-    const t0 = performance.now();
-    for (const batch of dataBatches(startMs - 10 * 60_000, points)) await prom.write(batch);
-    const loadMs = performance.now() - t0;
-    const results: PrometheusMeasured[] = [];
-    for (const { q } of queries) {
-      const runs: { exec: number; wall: number; cpu: number }[] = [];
-      let first: ResultJSON = [];
-      for (let r = 0; r < RUNS + 1; r++) {
-        const c0 = prom.cpuSeconds();
-        const m = await prom.queryRange(q, startMs, endMs, STEP);
-        if (r === 0) first = m.result;
-        else runs.push({ exec: m.exec, wall: m.wall, cpu: (prom.cpuSeconds() - c0) * 1000 });
-      }
-      const ours = await engine.rangeQuery(q, startMs, endMs, STEP);
-      const at = String((endMs - INSTANT_BEFORE_MS) / 1000);
-      const instant: number[] = [];
-      let instantFirst: ResultJSON = [];
-      for (let r = 0; r < RUNS + 1; r++) {
-        const res = await prom.api("/api/v1/query", { query: q, time: at, stats: "all" });
-        const data = (res.body as { data: { result: ResultJSON; stats: { timings: { execTotalTime: number } } } }).data;
-        if (r === 0) instantFirst = data.result;
-        else instant.push(data.stats.timings.execTotalTime * 1000);
-      }
-      const oursInstant = await engine.instantQuery(q, endMs - INSTANT_BEFORE_MS);
-      results.push({
-        exec: median(runs.map((x) => x.exec)),
-        wall: median(runs.map((x) => x.wall)),
-        cpu: median(runs.map((x) => x.cpu)),
-        agreement: agreementText(ours.value, first, false),
-        instantExec: median(instant),
-        instantAgreement: agreementText(oursInstant.value, instantFirst, false),
-      });
+async function measurePrometheus(prom: RunningPrometheus, engine: Engine, startMs: number, endMs: number, queries: { q: string }[]): Promise<PrometheusMeasured[]> {
+  const results: PrometheusMeasured[] = [];
+  for (const { q } of queries) {
+    const runs: { exec: number; wall: number; cpu: number }[] = [];
+    let first: ResultJSON = [];
+    for (let r = 0; r < RUNS + 1; r++) {
+      const c0 = prom.cpuSeconds();
+      const m = await prom.queryRange(q, startMs, endMs, STEP);
+      if (r === 0) first = m.result;
+      else runs.push({ exec: m.exec, wall: m.wall, cpu: (prom.cpuSeconds() - c0) * 1000 });
     }
-    return { version: prom.version, loadMs, results };
-  } finally {
-    await prom.stop();
+    const ours = await engine.rangeQuery(q, startMs, endMs, STEP);
+    const at = String((endMs - INSTANT_BEFORE_MS) / 1000);
+    const instant: number[] = [];
+    let instantFirst: ResultJSON = [];
+    for (let r = 0; r < RUNS + 1; r++) {
+      const res = await prom.api("/api/v1/query", { query: q, time: at, stats: "all" });
+      const data = (res.body as { data: { result: ResultJSON; stats: { timings: { execTotalTime: number } } } }).data;
+      if (r === 0) instantFirst = data.result;
+      else instant.push(data.stats.timings.execTotalTime * 1000);
+    }
+    const oursInstant = await engine.instantQuery(q, endMs - INSTANT_BEFORE_MS);
+    results.push({
+      exec: median(runs.map((x) => x.exec)),
+      wall: median(runs.map((x) => x.wall)),
+      cpu: median(runs.map((x) => x.cpu)),
+      agreement: agreementText(ours.value, first, false),
+      instantExec: median(instant),
+      instantAgreement: agreementText(oursInstant.value, instantFirst, false),
+    });
   }
+  return results;
 }
 
 export async function benchPromQL(): Promise<void> {
@@ -314,16 +325,6 @@ export async function benchPromQL(): Promise<void> {
           `select ${fmt((100 * m.select) / (m.select + m.engine))} % of the two; ${fmt(m.samples / 1e6, 2)} M samples selected; heap growth ≤ ${fmt(m.heap / 2 ** 20)} MiB`,
       ]);
     }
-    if (process.env.PROMQL_EXTRA === "1") {
-      for (const { name, q } of EXTRA_QUERIES) {
-        const m = await measure(store, engine, q, start, end);
-        rows.push([
-          name,
-          `median ${fmt(m.total)} ms (CPU ${fmt(m.totalCpu)}); alone: select ${fmt(m.select)} ms, engine ${fmt(m.engine)} ms (CPU ${fmt(m.engineCpu)}); ` +
-            `heap growth ≤ ${fmt(m.heap / 2 ** 20)} MiB`,
-        ]);
-      }
-    }
     // Parse throughput over the five queries.
     const t0 = performance.now();
     let parsed = 0;
@@ -338,35 +339,72 @@ export async function benchPromQL(): Promise<void> {
 
     // Beside Prometheus: measured here on the same data when it is installed,
     // and the figures the issue gives.
-    const prom = process.env.PROMQL_PROMETHEUS === "0" ? null : await measurePrometheus(engine, start, end, points, QUERIES);
-    console.log(
-      prom
-        ? `\nbeside Prometheus ${prom.version} on this machine, loaded with the same data by remote write (${fmt(prom.loadMs / 1000, 1)} s), ` +
-            `its own execTotalTime (stats=all), medians of ${RUNS}; ratio = Vigil's total / Prometheus's (goal ≤ 3):`
-        : `\nno Prometheus installed (${process.env.PROMETHEUS_BIN ?? "/usr/bin/prometheus"}): only the issue's figures to compare with (goal ≤ 3):`,
-    );
-    const instantRows: [string, string][] = [];
-    for (const [i, { name, q }] of QUERIES.entries()) {
-      const runs: number[] = [];
-      for (let r = 0; r < RUNS + 1; r++) runs.push((await timed(() => engine.instantQuery(q, end - INSTANT_BEFORE_MS))).ms);
-      const ms = median(runs.slice(1));
-      const p = prom?.results[i];
-      instantRows.push([name, `Vigil ${fmt(ms, 1)} ms${p ? `; Prometheus ${fmt(p.instantExec, 1)} ms → ratio ${fmt(ms / p.instantExec, 2)}×; ${p.instantAgreement}` : ""}`]);
+    const prom = process.env.PROMQL_PROMETHEUS === "0" ? null : await startPrometheus();
+    try {
+      let loadMs = 0;
+      if (prom !== null) {
+        const t1 = performance.now();
+        for (const batch of dataBatches(start - 10 * 60_000, points)) await prom.write(batch);
+        loadMs = performance.now() - t1;
+      }
+      const promResults = prom !== null ? await measurePrometheus(prom, engine, start, end, QUERIES) : null;
+      console.log(
+        prom
+          ? `\nbeside Prometheus ${prom.version} on this machine, loaded with the same data by remote write (${fmt(loadMs / 1000, 1)} s), ` +
+              `its own execTotalTime (stats=all), medians of ${RUNS}; ratio = Vigil's total / Prometheus's (goal ≤ 3):`
+          : `\nno Prometheus (${process.env.PROMETHEUS_BIN ?? "/usr/bin/prometheus"} not installed, or PROMQL_PROMETHEUS=0): only the issue's figures to compare with (goal ≤ 3):`,
+      );
+      const instantRows: [string, string][] = [];
+      for (const [i, { name, q }] of QUERIES.entries()) {
+        const runs: number[] = [];
+        for (let r = 0; r < RUNS + 1; r++) runs.push((await timed(() => engine.instantQuery(q, end - INSTANT_BEFORE_MS))).ms);
+        const ms = median(runs.slice(1));
+        const p = promResults?.[i];
+        instantRows.push([name, `Vigil ${fmt(ms, 1)} ms${p ? `; Prometheus ${fmt(p.instantExec, 1)} ms → ratio ${fmt(ms / p.instantExec, 2)}×; ${p.instantAgreement}` : ""}`]);
+      }
+      const cmp: [string, string][] = QUERIES.map(({ name, prometheusMs }, i) => {
+        const m = measured[i]!;
+        const p = promResults?.[i];
+        const live = p ? `Prometheus ${fmt(p.exec)} ms (HTTP ${fmt(p.wall)} ms, CPU ${fmt(p.cpu)} ms) → ratio ${fmt(m.total / p.exec, 2)}×; ` : "";
+        return [name, `Vigil ${fmt(m.total)} ms; ${live}issue's figure ${prometheusMs} ms → ${fmt(m.total / prometheusMs, 1)}×${p ? `; ${p.agreement}` : ""}`];
+      });
+      table(cmp);
+      console.log(`\ninstant queries ${INSTANT_BEFORE_MS / 1000} s before the newest sample (as rules and dashboards run them), medians of ${RUNS}:`);
+      table(instantRows);
+
+      if (process.env.PROMQL_EXTRA === "1") {
+        console.log(`\nmore queries (PROMQL_EXTRA=1), range as above, medians of ${WIDE_RUNS}${prom ? `, beside Prometheus ${prom.version}` : ""}:`);
+        const wide: [string, string][] = [];
+        for (const q of EXTRA_QUERIES) {
+          const ours: number[] = [];
+          for (let r = 0; r < WIDE_RUNS + 1; r++) ours.push((await timed(() => engine.rangeQuery(q, start, end, STEP))).ms);
+          const vigilMs = median(ours.slice(1));
+          if (prom === null) {
+            wide.push([q, `Vigil ${fmt(vigilMs)} ms`]);
+            continue;
+          }
+          const theirs: number[] = [];
+          let result: ResultJSON = [];
+          for (let r = 0; r < WIDE_RUNS + 1; r++) {
+            const m = await prom.queryRange(q, start, end, STEP);
+            if (r === 0) result = m.result;
+            else theirs.push(m.exec);
+          }
+          const promMs = median(theirs);
+          const agreement = agreementText((await engine.rangeQuery(q, start, end, STEP)).value, result, false);
+          wide.push([q, `Vigil ${fmt(vigilMs)} ms; Prometheus ${fmt(promMs)} ms → ratio ${fmt(vigilMs / promMs, 2)}×; ${agreement}`]);
+        }
+        table(wide);
+        if (prom !== null) {
+          console.log(
+            "  (the samples sit on the step grid, so each window's first sample is on its left edge: Prometheus 2.42's windows are closed" +
+              " and hold it, Prometheus 3's and Vigil's are left-open and do not; functions of every sample in a window differ by that sample)",
+          );
+        }
+      }
+    } finally {
+      await prom?.stop();
     }
-    const cmp: [string, string][] = QUERIES.map(({ name, prometheusMs }, i) => {
-      const m = measured[i]!;
-      const p = prom?.results[i];
-      const live = p
-        ? `Prometheus ${fmt(p.exec)} ms (HTTP ${fmt(p.wall)} ms, CPU ${fmt(p.cpu)} ms) → ratio ${fmt(m.total / p.exec, 2)}×; `
-        : "";
-      return [
-        name,
-        `Vigil ${fmt(m.total)} ms; ${live}issue's figure ${prometheusMs} ms → ${fmt(m.total / prometheusMs, 1)}×${p ? `; ${p.agreement}` : ""}`,
-      ];
-    });
-    table(cmp);
-    console.log(`\ninstant queries ${INSTANT_BEFORE_MS / 1000} s before the newest sample (as rules and dashboards run them), medians of ${RUNS}:`);
-    table(instantRows);
     await store.close({ flush: false });
   } finally {
     await db.close();
