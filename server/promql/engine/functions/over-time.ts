@@ -1,6 +1,7 @@
 // Range-vector functions over one series' window: *_over_time, changes,
 // resets, deriv, predict_linear, irate, idelta, double_exponential_smoothing.
 
+import { scratchWindowBounds, windowBounds } from "./windows";
 import type { Window, WindowFunction } from "./index";
 import { kahanSumInc } from "./math-util";
 import { quantile } from "../aggregation";
@@ -185,20 +186,15 @@ export function overTimeSteps(
   if (kernel === 11) return quantileSteps(t, f, firstRef, refStep, n, rangeMs, param!, outF, outHas, stats);
   if (kernel === 8 || kernel === 9) return varianceSteps(kernel === 8, t, f, firstRef, refStep, n, rangeMs, outF, outHas, stats);
   if (kernel >= 10) return regressionSteps(kernel === 12, t, f, firstRef, refStep, n, rangeMs, param, firstTs, tsStep, outF, outHas, stats, scratch);
-  const len = t.length;
   const minSamples = kernel === 6 || kernel === 7 ? 2 : 1;
-  let lo = 0;
-  let hi = 0;
+  const bounds = scratchWindowBounds(t, firstRef, refStep, n, rangeMs);
+  const los = bounds.lo;
+  const his = bounds.hi;
   let points = 0;
-  let sampled = 0;
   for (let step = 0; step < n; step++) {
-    const ref = firstRef + step * refStep;
-    const mint = ref - rangeMs;
-    while (lo < len && t[lo] <= mint) lo++;
-    if (hi < lo) hi = lo;
-    while (hi < len && t[hi] <= ref) hi++;
+    const lo = los[step];
+    const hi = his[step];
     const count = hi - lo;
-    sampled += count;
     if (count < minSamples) continue;
     let v: number;
     switch (kernel) {
@@ -233,7 +229,7 @@ export function overTimeSteps(
     outHas[step] = 1;
     points++;
   }
-  stats[0] += sampled;
+  stats[0] += bounds.sampled;
   return points;
 }
 
@@ -331,24 +327,18 @@ function varianceSteps(
   outHas: Uint8Array,
   stats: Float64Array,
 ): number {
-  const len = t.length;
-  let lo = 0;
-  let hi = 0;
+  const bounds = scratchWindowBounds(t, firstRef, refStep, n, rangeMs);
+  const los = bounds.lo;
+  const his = bounds.hi;
   let points = 0;
-  let sampled = 0;
   // A window waiting for its pair: step (-1 for none) and samples.
   let wStep = -1;
   let wLo = 0;
   let wHi = 0;
   for (let step = 0; step < n; step++) {
-    const ref = firstRef + step * refStep;
-    const mint = ref - rangeMs;
-    while (lo < len && t[lo] <= mint) lo++;
-    if (hi < lo) hi = lo;
-    while (hi < len && t[hi] <= ref) hi++;
-    const count = hi - lo;
-    sampled += count;
-    if (count === 0) continue;
+    const lo = los[step];
+    const hi = his[step];
+    if (hi === lo) continue;
     if (wStep < 0) {
       wStep = step;
       wLo = lo;
@@ -369,7 +359,7 @@ function varianceSteps(
     outHas[wStep] = 1;
     points++;
   }
-  stats[0] += sampled;
+  stats[0] += bounds.sampled;
   return points;
 }
 
@@ -447,24 +437,19 @@ function quantileSteps(
   outHas: Uint8Array,
   stats: Float64Array,
 ): number {
-  const len = t.length;
   let buf = sortedScratch;
-  let lo = 0;
-  let hi = 0;
+  const bounds = scratchWindowBounds(t, firstRef, refStep, n, rangeMs);
+  const los = bounds.lo;
+  const his = bounds.hi;
   // Samples sLo..sHi-1 are in buf[0..m), sorted.
   let sLo = 0;
   let sHi = 0;
   let m = 0;
   let points = 0;
-  let sampled = 0;
   for (let step = 0; step < n; step++) {
-    const ref = firstRef + step * refStep;
-    const mint = ref - rangeMs;
-    while (lo < len && t[lo] <= mint) lo++;
-    if (hi < lo) hi = lo;
-    while (hi < len && t[hi] <= ref) hi++;
+    const lo = los[step];
+    const hi = his[step];
     const count = hi - lo;
-    sampled += count;
     if (count === 0) continue;
     if (buf.length < count) {
       const grown = new Float64Array(Math.max(count, 2 * buf.length));
@@ -501,7 +486,7 @@ function quantileSteps(
     points++;
   }
   if (buf.length <= SCRATCH_KEEP) sortedScratch = buf;
-  stats[0] += sampled;
+  stats[0] += bounds.sampled;
   return points;
 }
 
@@ -558,17 +543,10 @@ function regressionWindows(
     varX: new Float64Array(n),
     finite: new Uint8Array(n),
   };
-  const len = t.length;
-  let lo = 0;
-  let hi = 0;
+  windowBounds(t, firstRef, refStep, n, rangeMs, w.lo, w.hi);
   for (let step = 0; step < n; step++) {
-    const ref = firstRef + step * refStep;
-    const mint = ref - rangeMs;
-    while (lo < len && t[lo] <= mint) lo++;
-    if (hi < lo) hi = lo;
-    while (hi < len && t[hi] <= ref) hi++;
-    w.lo[step] = lo;
-    w.hi[step] = hi;
+    const lo = w.lo[step];
+    const hi = w.hi[step];
     const count = hi - lo;
     if (count < 2) continue;
     // deriv fits against the window's first sample time, predict_linear

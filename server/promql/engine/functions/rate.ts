@@ -6,6 +6,7 @@ import type { Window, WindowFunction } from "./index";
 import type { StepContext } from "../evaluator";
 import type { Call } from "../../parser/ast";
 import { getLabel } from "../labels";
+import { scratchWindowBounds } from "./windows";
 import type { Labels } from "../../../storage/labels/labels";
 import { goQuote } from "../../parser/go-format";
 
@@ -346,21 +347,15 @@ export function sharedWindows(t: Float64Array, firstRef: number, refStep: number
     durationToEnd: new Float64Array(n),
     sampled: 0,
   };
-  const len = t.length;
   const shape = SHAPE;
-  let lo = 0;
-  let hi = 0;
-  let sampled = 0;
+  const bounds = scratchWindowBounds(t, firstRef, refStep, n, rangeMs);
   for (let step = 0; step < n; step++) {
-    const ref = firstRef + step * refStep;
-    const mint = ref - rangeMs;
-    while (lo < len && t[lo] <= mint) lo++;
-    if (hi < lo) hi = lo;
-    while (hi < len && t[hi] <= ref) hi++;
+    const lo = bounds.lo[step];
+    const hi = bounds.hi[step];
     const count = hi - lo;
-    sampled += count;
     if (count < 2) continue;
-    windowShape(t[lo], t[hi - 1], mint, ref, count, rangeMs, isRate, shape);
+    const ref = firstRef + step * refStep;
+    windowShape(t[lo], t[hi - 1], ref - rangeMs, ref, count, rangeMs, isRate, shape);
     w.lo[step] = lo;
     w.last[step] = hi - 1;
     w.sampledInterval[step] = shape[0];
@@ -369,7 +364,7 @@ export function sharedWindows(t: Float64Array, firstRef: number, refStep: number
     w.factor[step] = shape[3];
     w.zeroBound[step] = shape[4];
   }
-  w.sampled = sampled;
+  w.sampled = bounds.sampled;
   return w;
 }
 
