@@ -4,6 +4,7 @@ import { testBackends, type TestDatabase } from "@/server/testing/databases";
 import { labelsFromRecord, type Labels } from "./labels/labels";
 import { newMatcher, type Matcher } from "./labels/matcher";
 import { AppendError, SeriesStore, type AppendBatch, type SeriesSamples } from "./store";
+import { mulberry32 as rng } from "@/server/testing/random";
 
 const backends = await testBackends();
 
@@ -13,17 +14,6 @@ const T0 = 1_700_000_000_000 - (1_700_000_000_000 % BLOCK);
 const RETENTION = 6 * H;
 /** Prometheus's staleness marker (a signalling NaN). */
 const STALE_NAN = new Float64Array(new BigUint64Array([0x7ff0000000000002n]).buffer)[0]!;
-
-/** Deterministic PRNG (mulberry32), so a failure reproduces. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = Math.imul(a ^ (a >>> 15), 1 | a);
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Results with values as bit patterns (NaN payloads compared exactly). */
 function plain(res: SeriesSamples[]) {

@@ -3,6 +3,7 @@ import { decodeChunk } from "./chunk/chunk";
 import { MemSeries, type MemChunk } from "./head";
 import { labelsFromRecord } from "./labels/labels";
 import { ReadCache, type CachedSeries, type ReadItem, type ReadPart } from "./read-cache";
+import { mulberry32 as rng } from "@/server/testing/random";
 
 const H = 3600_000;
 const BLOCK = 2 * H;
@@ -57,17 +58,6 @@ function cachedSelect(cache: ReadCache, series: MemSeries[], mint: number, maxt:
 
 function plain(r: CachedSeries): { t: number[]; v: bigint[] } {
   return { t: [...r.t], v: bits(r.v) };
-}
-
-/** Deterministic PRNG (mulberry32), so a failure reproduces. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = Math.imul(a ^ (a >>> 15), 1 | a);
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** The mirror's internals, for assertions. */

@@ -9,19 +9,9 @@ import { MemoryQuerier } from "../promqltest/memory-querier";
 import { labelsFromRecord, type Labels } from "../../storage/labels/labels";
 import { formatFloatF } from "../parser/go-format";
 import { deleteLabels, keepLabels, labelsHash, METRIC_NAME, setLabel } from "./labels";
+import { mulberry32 as rng } from "@/server/testing/random";
 
 const STEP = 15_000;
-
-/** A deterministic pseudo-random sequence (mulberry32). */
-function rng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = seed;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** 60 series `v` over 1 h with gaps, values from a small pool (0 and -0, NaN, ±Inf, large and tiny) so that values repeat. */
 function data(): MemoryQuerier {

@@ -8,19 +8,9 @@ import { QueryExecutionError } from "./errors";
 import { makeStaleNaN, type Matrix } from "./value";
 import { MemoryQuerier } from "../promqltest/memory-querier";
 import { labelsFromRecord } from "../../storage/labels/labels";
+import { mulberry32 as rng } from "@/server/testing/random";
 
 const STEP = 15_000;
-
-/** A deterministic pseudo-random sequence (mulberry32). */
-function rng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = seed;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** 40 counters `x` (4 jobs × 10 instances) over 1 h: resets, gaps, some starting late or ending early; `info` per instance. */
 function data(): MemoryQuerier {

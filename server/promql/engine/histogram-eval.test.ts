@@ -7,17 +7,7 @@ import { describe, expect, it } from "vitest";
 import { Engine, ALL_FEATURES } from "./engine";
 import { MemoryQuerier } from "../promqltest/memory-querier";
 import { labelsFromRecord } from "../../storage/labels/labels";
-
-/** A deterministic pseudo-random sequence (mulberry32). */
-function rng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = seed;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 as rng } from "@/server/testing/random";
 
 const STEP = 60_000;
 const STEPS = 30;

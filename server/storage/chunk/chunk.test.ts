@@ -12,6 +12,7 @@ import {
 import { encodeDod } from "./dod";
 import { MAX_SAMPLES_PER_CHUNK, XorAppender, XorSampleBuffer } from "./xor";
 import { SYNTHETIC_KINDS, syntheticSeries, syntheticTimestamps, syntheticValues } from "@/bench/data/synthetic";
+import { mulberry32 as rng } from "@/server/testing/random";
 
 // --- helpers -----------------------------------------------------------------------------
 
@@ -34,16 +35,6 @@ const GO_NAN = 0x7ff8000000000001n; // Go's math.NaN()
 
 function schedule(n: number, start = 1_735_689_600_000): Float64Array {
   return Float64Array.from({ length: n }, (_, i) => start + i * 15_000);
-}
-
-function rng(seed: number): () => number {
-  let s = seed | 0;
-  return () => {
-    s = (s + 0x6d2b79f5) | 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** XOR chunk data of the samples, values by their bits. */

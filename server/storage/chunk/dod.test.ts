@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { DOD_MAX_EXPONENT, decodeDod, decodeDodRange, dodNumSamples, encodeDod } from "./dod";
 import { MAX_SAMPLES_PER_CHUNK, XorSampleBuffer, type XorSink } from "./xor";
+import { mulberry32 as rng } from "@/server/testing/random";
 
 // --- helpers -----------------------------------------------------------------------------
 
@@ -15,17 +16,6 @@ function f64(...xs: number[]): Float64Array {
 
 function hex(b: Uint8Array): string {
   return Buffer.from(b).toString("hex");
-}
-
-/** Deterministic PRNG for the tests (mulberry32). */
-function rng(seed: number): () => number {
-  let s = seed | 0;
-  return () => {
-    s = (s + 0x6d2b79f5) | 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Timestamps every 15 s from `start`. */

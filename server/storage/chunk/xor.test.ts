@@ -17,6 +17,7 @@ import {
   syntheticValue,
   syntheticValues,
 } from "@/bench/data/synthetic";
+import { mulberry32 as rng } from "@/server/testing/random";
 
 // --- helpers -----------------------------------------------------------------------------
 
@@ -97,17 +98,6 @@ function expectRoundTrip(ts: number[], vs: Float64Array): Uint8Array {
   expect(gotT).toEqual(ts);
   expect(got).toEqual(allBits(vs));
   return data;
-}
-
-/** Deterministic PRNG for the tests (mulberry32). */
-function rng(seed: number): () => number {
-  let s = seed | 0;
-  return () => {
-    s = (s + 0x6d2b79f5) | 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 // A deliberately naive reference encoder, written straight from the format description

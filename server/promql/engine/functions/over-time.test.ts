@@ -8,17 +8,7 @@ import type { Call } from "../../parser/ast";
 import type { StepContext } from "../evaluator";
 import { WINDOW_FUNCTIONS, type Window } from "./index";
 import { overTimeSteps, PARAM_KERNELS, STEP_KERNELS, StepKernelScratch } from "./over-time";
-
-/** A deterministic pseudo-random sequence (mulberry32). */
-function rng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = seed;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 as rng } from "@/server/testing/random";
 
 /** Series with gaps, jitter, negative and huge values (sums that overflow), NaN and ±Inf. */
 function cases(): { t: Float64Array; f: Float64Array }[] {
