@@ -36,6 +36,11 @@ export class LabelOrder<S extends Ranked> {
     this.removed++;
   }
 
+  /** Ranks the series added so far (at start-up, so that the first query does not pay for it). */
+  prepare(): void {
+    this.refresh();
+  }
+
   /** Sorts live series by labels, in place. */
   sort(list: S[]): void {
     if (list.length < 2) return;

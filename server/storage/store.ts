@@ -162,6 +162,8 @@ export class SeriesStore implements Querier {
   static async open(db: SqlClient, opts: StoreOptions = {}): Promise<SeriesStore> {
     const s = new SeriesStore(db, opts);
     await s.load();
+    // Rank the loaded series in label order now rather than in the first query.
+    s.order.prepare();
     return s;
   }
 
