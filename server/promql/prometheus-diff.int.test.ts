@@ -41,7 +41,7 @@ import { labelsFromRecord, type Labels } from "@/server/storage/labels/labels";
 import { SeriesStore } from "@/server/storage/store";
 import type { SqlClient } from "@/db/client";
 import { testBackends, type TestDatabase } from "@/server/testing/databases";
-import { prometheusVersion, startPrometheus, type RunningPrometheus, type SampleBatch } from "@/server/testing/prometheus";
+import { compareResults, prometheusVersion, sameValue, startPrometheus, type ResultPoint, type ResultSeries, type RunningPrometheus, type SampleBatch } from "@/server/testing/prometheus";
 
 const version = prometheusVersion();
 if (version === null && process.env.VIGIL_REQUIRE_PROMETHEUS === "1") {
@@ -743,49 +743,13 @@ const ERROR_CASES: ErrorCase[] = [
 // ---------------------------------------------------------------------------
 // Comparison
 
-type Point = [number, string];
-interface ResultSeries {
-  metric: Record<string, string>;
-  value?: Point;
-  values?: Point[];
-}
 interface Answer {
   resultType: string;
-  result: ResultSeries[] | Point;
+  result: ResultSeries[] | ResultPoint;
 }
 type Outcome = { ok: true; data: Answer } | { ok: false; errorType: string; error: string };
 
-/** A sample value as the API writes it ("+Inf", "-Inf", "NaN" included). */
-function sampleValue(s: string): number {
-  if (s === "+Inf") return Infinity;
-  if (s === "-Inf") return -Infinity;
-  return Number(s);
-}
-
 const REL_TOL = 1e-9;
-
-function sameValue(a: string, b: string): boolean {
-  const x = sampleValue(a);
-  const y = sampleValue(b);
-  if (Number.isNaN(x) || Number.isNaN(y)) return Number.isNaN(x) && Number.isNaN(y);
-  if (x === y) return true;
-  return Math.abs(x - y) <= REL_TOL * Math.max(Math.abs(x), Math.abs(y));
-}
-
-function seriesKey(m: Record<string, string>): string {
-  return JSON.stringify(Object.entries(m).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-}
-
-function comparePoints(where: string, a: Point[], b: Point[], problems: string[]): void {
-  if (a.length !== b.length) problems.push(`${where}: Vigil ${a.length} points, Prometheus ${b.length}: ${JSON.stringify(a.slice(0, 4))} … beside ${JSON.stringify(b.slice(0, 4))} …`);
-  const pb = new Map(b.map((p) => [p[0], p[1]]));
-  for (const [t, v] of a) {
-    const w = pb.get(t);
-    if (w === undefined) {
-      if (a.length === b.length) problems.push(`${where}: point at ${t} only in Vigil's answer`);
-    } else if (!sameValue(v, w)) problems.push(`${where} at ${t}: Vigil ${v}, Prometheus ${w}`);
-  }
-}
 
 /** Points (samples of vectors and matrices, scalars, strings) in an answer. */
 function countPoints(o: Outcome): number {
@@ -825,42 +789,12 @@ function compareAnswers(a: Outcome, b: Outcome, ordered: boolean, compareMessage
   }
   if (a.data.resultType !== b.data.resultType) return [`resultType: Vigil ${a.data.resultType}, Prometheus ${b.data.resultType}`];
   if (a.data.resultType === "scalar" || a.data.resultType === "string") {
-    const [ta, va] = a.data.result as Point;
-    const [tb, vb] = b.data.result as Point;
-    if (ta !== tb || (a.data.resultType === "scalar" ? !sameValue(va, vb) : va !== vb)) problems.push(`Vigil ${JSON.stringify(a.data.result)}, Prometheus ${JSON.stringify(b.data.result)}`);
+    const [ta, va] = a.data.result as ResultPoint;
+    const [tb, vb] = b.data.result as ResultPoint;
+    if (ta !== tb || (a.data.resultType === "scalar" ? !sameValue(va, vb, REL_TOL) : va !== vb)) problems.push(`Vigil ${JSON.stringify(a.data.result)}, Prometheus ${JSON.stringify(b.data.result)}`);
     return problems;
   }
-  const ra = a.data.result as ResultSeries[];
-  const rb = b.data.result as ResultSeries[];
-  for (const [who, r] of [["Vigil", ra], ["Prometheus", rb]] as const) {
-    const keys = new Set(r.map((s) => seriesKey(s.metric)));
-    if (keys.size !== r.length) problems.push(`${who}'s answer holds ${r.length - keys.size} series with the labels of another`);
-  }
-  const byKey = new Map(rb.map((s) => [seriesKey(s.metric), s]));
-  const seen = new Set<string>();
-  for (const sa of ra) {
-    const key = seriesKey(sa.metric);
-    const sb = byKey.get(key);
-    if (!sb) {
-      problems.push(`series ${key} only in Vigil's answer: ${JSON.stringify(sa.value ?? sa.values?.slice(0, 3))}`);
-      continue;
-    }
-    seen.add(key);
-    comparePoints(`series ${key}`, sa.values ?? (sa.value ? [sa.value] : []), sb.values ?? (sb.value ? [sb.value] : []), problems);
-  }
-  for (const sb of rb) {
-    const key = seriesKey(sb.metric);
-    if (!seen.has(key)) problems.push(`series ${key} only in Prometheus's answer: ${JSON.stringify(sb.value ?? sb.values?.slice(0, 3))}`);
-  }
-  if (ordered && a.data.resultType === "vector" && ra.length === rb.length) {
-    for (let i = 0; i < ra.length; i++) {
-      if (!sameValue(ra[i]!.value![1], rb[i]!.value![1])) {
-        problems.push(`order: at ${i} Vigil ${JSON.stringify(ra[i])}, Prometheus ${JSON.stringify(rb[i])}`);
-        break;
-      }
-    }
-  }
-  return problems;
+  return compareResults(a.data.result as ResultSeries[], b.data.result as ResultSeries[], REL_TOL, ordered && a.data.resultType === "vector").problems;
 }
 
 // ---------------------------------------------------------------------------

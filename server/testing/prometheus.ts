@@ -13,6 +13,7 @@ import path from "node:path";
 import { compressSync } from "snappy";
 import { encodeWriteRequest, type WriteRequestInit } from "@/server/remote/proto";
 import type { Labels } from "@/server/storage/labels/labels";
+import { processTreeCpuSeconds } from "@/bench/lib";
 import { freePort } from "./next-server";
 
 const prometheusBin = process.env.PROMETHEUS_BIN ?? "/usr/bin/prometheus";
@@ -104,7 +105,6 @@ export async function startPrometheus(): Promise<RunningPrometheus | null> {
     await new Promise((r) => setTimeout(r, 100));
   }
 
-  const ticks = Number(spawnSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).stdout.trim()) || 100;
   return {
     version,
     url,
@@ -149,17 +149,23 @@ export async function startPrometheus(): Promise<RunningPrometheus | null> {
       const res = await fetch(`${url}${pathname}?${new URLSearchParams(params)}`);
       return { status: res.status, body: await res.json() };
     },
-    cpuSeconds() {
-      const stat = fs.readFileSync(`/proc/${proc.pid}/stat`, "utf8");
-      const rest = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      return (Number(rest[11]) + Number(rest[12])) / ticks;
-    },
+    cpuSeconds: () => processTreeCpuSeconds(proc.pid!),
     stop: cleanup,
   };
 }
 
+/** A sample as the HTTP API writes it: [Unix seconds, value as text]. */
+export type ResultPoint = [number, string];
+
+/** One series of a vector or matrix as the HTTP API writes it. */
+export interface ResultSeries {
+  metric: Record<string, string>;
+  value?: ResultPoint;
+  values?: ResultPoint[];
+}
+
 /** A query result as the HTTP API's `data.result` holds it (vector or matrix). */
-export type ResultJSON = { metric: Record<string, string>; value?: [number, string]; values?: [number, string][] }[];
+export type ResultJSON = ResultSeries[];
 
 export interface ResultDiff {
   /** Series in both results, points compared. */
@@ -167,15 +173,26 @@ export interface ResultDiff {
   points: number;
   /** Largest |a - b| / max(|a|, |b|) over the points compared (0 when all are equal, NaN on both sides counts equal). */
   maxRelDiff: number;
-  /** What differs beyond the tolerance, at most 10 lines. */
+  /** What differs beyond the tolerance, at most MAX_PROBLEMS lines. */
   problems: string[];
 }
 
+const MAX_PROBLEMS = 20;
+
 /** A sample value as the API writes it ("+Inf" and "-Inf", which Number() reads as NaN). */
-function sampleValue(s: string): number {
+export function sampleValue(s: string): number {
   if (s === "+Inf") return Infinity;
   if (s === "-Inf") return -Infinity;
   return Number(s);
+}
+
+/** Whether two sample values (API text) are equal within the relative tolerance; NaN equals only NaN. */
+export function sameValue(a: string, b: string, relTol: number): boolean {
+  const x = sampleValue(a);
+  const y = sampleValue(b);
+  if (Number.isNaN(x) || Number.isNaN(y)) return Number.isNaN(x) && Number.isNaN(y);
+  if (x === y) return true;
+  return Math.abs(x - y) <= relTol * Math.max(Math.abs(x), Math.abs(y));
 }
 
 function seriesKey(m: Record<string, string>): string {
@@ -183,44 +200,69 @@ function seriesKey(m: Record<string, string>): string {
 }
 
 /**
- * Compares two query results series by series (matched by labels, order
- * ignored unless `ordered`) and point by point: timestamps exactly, values
- * within the relative tolerance `relTol` (Prometheus 2.42 sums without
- * Kahan's compensation, Vigil with it as Prometheus 3 does, so the last bits of
- * a sum may differ).
+ * Compares Vigil's result (a) with Prometheus's (b): series matched by
+ * labels (each side's labels must be unique), points matched by timestamp,
+ * values equal within the relative tolerance `relTol` (Prometheus 2.42 sums
+ * without Kahan's compensation, Vigil with it as Prometheus 3 does, so the
+ * last bits of a sum may differ). With `ordered`, instant vectors must also
+ * have equal values position by position (series with equal values may come
+ * in any order: neither Prometheus's sort is stable).
  */
 export function compareResults(a: ResultJSON, b: ResultJSON, relTol: number, ordered = false): ResultDiff {
   const diff: ResultDiff = { series: 0, points: 0, maxRelDiff: 0, problems: [] };
   const problem = (s: string) => {
-    if (diff.problems.length < 10) diff.problems.push(s);
+    if (diff.problems.length < MAX_PROBLEMS) diff.problems.push(s);
   };
-  if (a.length !== b.length) problem(`${a.length} series beside ${b.length}`);
-  const byKey = new Map(b.map((s, i) => [seriesKey(s.metric), { s, i }]));
-  a.forEach((sa, i) => {
+  for (const [who, r] of [["Vigil", a], ["Prometheus", b]] as const) {
+    const keys = new Set(r.map((s) => seriesKey(s.metric)));
+    if (keys.size !== r.length) problem(`${who}'s answer holds ${r.length - keys.size} series with the labels of another`);
+  }
+  const byKey = new Map(b.map((s) => [seriesKey(s.metric), s]));
+  const seen = new Set<string>();
+  for (const sa of a) {
     const key = seriesKey(sa.metric);
-    const found = byKey.get(key);
-    if (!found) return problem(`series ${key} only on the first side`);
-    if (ordered && found.i !== i) problem(`series ${key} at ${i} beside ${found.i}`);
+    const sb = byKey.get(key);
+    if (!sb) {
+      problem(`series ${key} only in Vigil's answer: ${JSON.stringify(sa.value ?? sa.values?.slice(0, 3))}`);
+      continue;
+    }
+    seen.add(key);
     diff.series++;
     const pa = sa.values ?? (sa.value ? [sa.value] : []);
-    const pb = found.s.values ?? (found.s.value ? [found.s.value] : []);
-    if (pa.length !== pb.length) problem(`series ${key}: ${pa.length} points beside ${pb.length}`);
-    for (let k = 0; k < Math.min(pa.length, pb.length); k++) {
-      const [ta, va] = pa[k]!;
-      const [tb, vb] = pb[k]!;
-      diff.points++;
-      if (ta !== tb) {
-        problem(`series ${key}: point ${k} at ${ta} beside ${tb}`);
+    const pb = sb.values ?? (sb.value ? [sb.value] : []);
+    if (pa.length !== pb.length) {
+      problem(`series ${key}: Vigil ${pa.length} points, Prometheus ${pb.length}: ${JSON.stringify(pa.slice(0, 4))} … beside ${JSON.stringify(pb.slice(0, 4))} …`);
+    }
+    const atTime = new Map(pb.map((p) => [p[0], p[1]]));
+    for (const [t, v] of pa) {
+      const w = atTime.get(t);
+      if (w === undefined) {
+        if (pa.length === pb.length) problem(`series ${key}: point at ${t} only in Vigil's answer`);
         continue;
       }
-      const x = sampleValue(va);
-      const y = sampleValue(vb);
-      if (Number.isNaN(x) && Number.isNaN(y)) continue;
-      if (x === y) continue;
-      const rel = Math.abs(x - y) / Math.max(Math.abs(x), Math.abs(y));
-      if (!(rel <= diff.maxRelDiff)) diff.maxRelDiff = Number.isNaN(rel) ? Infinity : rel;
-      if (!(rel <= relTol)) problem(`series ${key} at ${ta}: ${va} beside ${vb}`);
+      diff.points++;
+      const x = sampleValue(v);
+      const y = sampleValue(w);
+      if (x !== y && !(Number.isNaN(x) && Number.isNaN(y))) {
+        const rel = Math.abs(x - y) / Math.max(Math.abs(x), Math.abs(y));
+        if (!(rel <= diff.maxRelDiff)) diff.maxRelDiff = Number.isNaN(rel) ? Infinity : rel;
+      }
+      if (!sameValue(v, w, relTol)) problem(`series ${key} at ${t}: Vigil ${v}, Prometheus ${w}`);
     }
-  });
+  }
+  for (const sb of b) {
+    const key = seriesKey(sb.metric);
+    if (!seen.has(key)) problem(`series ${key} only in Prometheus's answer: ${JSON.stringify(sb.value ?? sb.values?.slice(0, 3))}`);
+  }
+  if (ordered && a.length === b.length) {
+    for (let i = 0; i < a.length; i++) {
+      const va = a[i]!.value;
+      const vb = b[i]!.value;
+      if (va && vb && !sameValue(va[1], vb[1], relTol)) {
+        problem(`order: at ${i} Vigil ${JSON.stringify(a[i])}, Prometheus ${JSON.stringify(b[i])}`);
+        break;
+      }
+    }
+  }
   return diff;
 }
