@@ -14,7 +14,8 @@ import { unwrapParens, withoutStaleMarkers, type EvalRange, type Evaluator, type
 import { DistinctLabelSets, dropMetricName, getLabel, labelsHash, METRIC_NAME, TYPE_LABEL, UNIT_LABEL } from "./labels";
 import type { FnArg, Window } from "./functions";
 import { WINDOW_FUNCTIONS } from "./functions";
-import { extrapolatedRateShared, extrapolatedRateSteps, nonCounterInfo, PLAIN_EXTRAPOLATED, sameTimes, sharedWindows, type SharedWindows } from "./functions/rate";
+import { extrapolatedRateShared, extrapolatedRateSteps, nonCounterInfo, PLAIN_EXTRAPOLATED, sharedWindows, type SharedWindows } from "./functions/rate";
+import { WindowsByTimes } from "./functions/windows";
 import { overTimeSteps, PARAM_KERNELS, STEP_KERNELS, StepKernelScratch } from "./functions/over-time";
 import { formatFloatG } from "../parser/go-format";
 
@@ -388,45 +389,6 @@ function checkRangeFunctionResult(ev: Evaluator, out: StepMatrix): StepMatrix {
 }
 
 /**
- * Shared windows by timestamp array, for the series of one query: a series
- * whose times equal an earlier series' gets that series' windows. Windows are
- * worked out the second time the same times come (a series with times of
- * its own would pay for them and not use them), and at most MAX_GROUPS kinds
- * of times are tracked.
- */
-class WindowsByTimes {
-  private static readonly MAX_GROUPS = 4096;
-  private readonly groups = new Map<string, { t: Float64Array; w: SharedWindows | null }[]>();
-  private count = 0;
-  /** The last match: series of one target come one after another. */
-  private last: { t: Float64Array; w: SharedWindows | null } | null = null;
-
-  constructor(private readonly build: (t: Float64Array) => SharedWindows) {}
-
-  lookup(t: Float64Array): SharedWindows | null {
-    const len = t.length;
-    if (len < 2) return null;
-    let g = this.last;
-    if (g === null || !sameTimes(g.t, t)) {
-      g = null;
-      const key = `${len},${t[0]},${t[len - 1]}`;
-      let list = this.groups.get(key);
-      if (list) for (const x of list) if (sameTimes(x.t, t)) g = x;
-      if (g === null) {
-        if (this.count >= WindowsByTimes.MAX_GROUPS) return null;
-        if (!list) this.groups.set(key, (list = []));
-        this.last = { t, w: null };
-        list.push(this.last);
-        this.count++;
-        return null;
-      }
-    }
-    this.last = g;
-    return (g.w ??= this.build(g.t));
-  }
-}
-
-/**
  * rate/increase/delta without modifiers: one kernel call per series over all
  * steps (extrapolatedRateSteps), as Prometheus's rangeEval runs matrix
  * selector functions series by series. Each series with points is appended
@@ -457,7 +419,7 @@ function plainExtrapolatedRate(
   const firstRef = (at ?? r.start) - offset;
   const refStep = at === null ? r.interval : 0;
   const stats = new Float64Array(2);
-  const windows = new WindowsByTimes((t) => sharedWindows(t, firstRef, refStep, n, range, isRate));
+  const windows = new WindowsByTimes<SharedWindows>((t) => sharedWindows(t, firstRef, refStep, n, range, isRate));
   const into = "into" in sink ? sink.into : null;
   const scratch: StepSeries = { metric: [], f: new Float64Array(n), has: new Uint8Array(n), dropName: false };
   // The "might not be a counter" check depends only on __name__ and __type__

@@ -1,12 +1,11 @@
 // Range-vector functions over one series' window: *_over_time, changes,
 // resets, deriv, predict_linear, irate, idelta, double_exponential_smoothing.
 
-import { scratchWindowBounds, windowBounds } from "./windows";
+import { scratchWindowBounds, windowBounds, WindowsByTimes } from "./windows";
 import type { Window, WindowFunction } from "./index";
 import { kahanSumInc } from "./math-util";
 import { quantile } from "../aggregation";
 import { formatFloatG, formatFixed } from "../../parser/go-format";
-import { sameTimes } from "./rate";
 
 /** Go's aggrOverTime: f over the window's float values. */
 function overTime(f: (w: Window) => number): WindowFunction {
@@ -497,9 +496,6 @@ function quantileSteps(
  * target's series) share them through a StepKernelScratch.
  */
 interface RegressionWindows {
-  t: Float64Array;
-  /** The arguments they were worked out for. */
-  key: string;
   lo: Int32Array;
   hi: Int32Array;
   sumX: Float64Array;
@@ -509,12 +505,14 @@ interface RegressionWindows {
 }
 
 /**
- * Scratch that the calls of overTimeSteps for one range function's series
- * share (one per evaluation: sample times are compared by content, but a
- * store may reuse its arrays between queries).
+ * Scratch that the calls of overTimeSteps for the series of one evaluation
+ * of one range function share (a new one per evaluation: its arguments are
+ * the same for all its calls, and sample times are compared by content, but
+ * a store may reuse its arrays between queries).
  */
 export class StepKernelScratch {
-  regression: RegressionWindows | null = null;
+  /** deriv/predict_linear's windows by sample times, made on the first call. */
+  regression: WindowsByTimes<RegressionWindows> | null = null;
 }
 
 /**
@@ -532,11 +530,8 @@ function regressionWindows(
   rangeMs: number,
   firstTs: number,
   tsStep: number,
-  key: string,
 ): RegressionWindows {
   const w: RegressionWindows = {
-    t,
-    key,
     lo: new Int32Array(n),
     hi: new Int32Array(n),
     sumX: new Float64Array(n),
@@ -597,12 +592,9 @@ function regressionSteps(
   stats: Float64Array,
   scratch: StepKernelScratch | null,
 ): number {
-  const key = `${predict},${firstRef},${refStep},${n},${rangeMs},${firstTs},${tsStep}`;
-  let w = scratch?.regression ?? null;
-  if (w === null || w.key !== key || !sameTimes(w.t, t)) {
-    w = regressionWindows(predict, t, firstRef, refStep, n, rangeMs, firstTs, tsStep, key);
-    if (scratch !== null) scratch.regression = w;
-  }
+  const windowsOf = (times: Float64Array) => regressionWindows(predict, times, firstRef, refStep, n, rangeMs, firstTs, tsStep);
+  if (scratch !== null) scratch.regression ??= new WindowsByTimes(windowsOf);
+  const w = scratch?.regression?.lookup(t, true) ?? windowsOf(t);
   const wLo = w.lo;
   const wHi = w.hi;
   let points = 0;

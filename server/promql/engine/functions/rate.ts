@@ -325,15 +325,6 @@ export interface SharedWindows {
   readonly sampled: number;
 }
 
-/** Whether two timestamp arrays hold the same times. */
-export function sameTimes(a: Float64Array, b: Float64Array): boolean {
-  if (a === b) return true;
-  const n = a.length;
-  if (n !== b.length) return false;
-  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
 /** Works out the windows of `t` over the steps (arguments as extrapolatedRateSteps's). */
 export function sharedWindows(t: Float64Array, firstRef: number, refStep: number, n: number, rangeMs: number, isRate: boolean): SharedWindows {
   const w = {
