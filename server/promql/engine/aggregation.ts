@@ -10,6 +10,7 @@ import type { Sample } from "./value";
 import { countPoints, newStepSeries, numSteps, type StepMatrix, type StepSeries } from "./range-eval";
 import { deleteLabels, keepLabels, labelsHash, METRIC_NAME, setLabel } from "./labels";
 import { labelsXXHash } from "./xxhash";
+import { invalidQuantileWarning } from "./functions/math-util";
 
 interface Group {
   seen: boolean;
@@ -233,9 +234,9 @@ function checkParams(ev: Evaluator, e: AggregateExpr, params: Float64Array | nul
       if (max > 1) ev.addAnnotation("warning", `ratio value should be between -1 and 1, got ${formatFloatG(max)}, capping to 1`, e.param);
       if (min < -1) ev.addAnnotation("warning", `ratio value should be between -1 and 1, got ${formatFloatG(min)}, capping to -1`, e.param);
     } else if (e.op === "quantile") {
-      if (hasNaN) ev.addAnnotation("warning", "quantile value should be between 0 and 1, got NaN", e.param);
-      if (max > 1) ev.addAnnotation("warning", `quantile value should be between 0 and 1, got ${formatFloatG(max)}`, e.param);
-      if (min < 0) ev.addAnnotation("warning", `quantile value should be between 0 and 1, got ${formatFloatG(min)}`, e.param);
+      if (hasNaN) ev.addAnnotation("warning", invalidQuantileWarning(NaN), e.param);
+      if (max > 1) ev.addAnnotation("warning", invalidQuantileWarning(max), e.param);
+      if (min < 0) ev.addAnnotation("warning", invalidQuantileWarning(min), e.param);
     }
   }
 

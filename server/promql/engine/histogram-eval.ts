@@ -10,9 +10,9 @@ import type { Call } from "../parser/ast";
 import type { Labels } from "../../storage/labels/labels";
 import { deleteLabels, dropMetricName, getLabel, METRIC_NAME } from "./labels";
 import type { EvalRange, Evaluator } from "./evaluator";
-import { bucketQuantile, parseGoFloat, sortedBucketQuantile, type Bucket, type QuantileFlags } from "./functions/histogram";
+import { badBucketLabelWarning, bucketGroupKey, bucketQuantile, monotonicityInfo, parseGoFloat, sortedBucketQuantile, type Bucket, type QuantileFlags } from "./functions/histogram";
+import { invalidQuantileWarning } from "./functions/math-util";
 import { newStepSeries, numSteps, type StepMatrix, type StepSeries } from "./range-eval";
-import { formatFloatG, goQuote } from "../parser/go-format";
 
 interface Histogram {
   metric: Labels;
@@ -48,16 +48,11 @@ export function evalHistogramQuantileSteps(ev: Evaluator, call: Call, r: EvalRan
     if (ub === null) {
       // The per-step implementation warns at each step the sample is there.
       if (s.has.some((x) => x === 1)) {
-        ev.addAnnotation(
-          "warning",
-          `bucket label "le" is missing or has a malformed value of ${goQuote(le)} for metric name ${goQuote(getLabel(s.metric, METRIC_NAME))}`,
-          call.args[1],
-        );
+        ev.addAnnotation("warning", badBucketLabelWarning(le, s.metric), call.args[1]);
       }
       continue;
     }
-    let key = "";
-    for (const l of s.metric) if (l.name !== "le" && (delayed || l.name !== METRIC_NAME)) key += l.name + "\xff" + l.value + "\xfe";
+    const key = bucketGroupKey(s.metric, delayed);
     let g = groups.get(key);
     if (!g) {
       g = { metric: deleteLabels(s.metric, new Set(["le"])), members: [], bounds: [], positions: [], hasNaN: false, firstStep: -1, firstPosition: 0 };
@@ -138,15 +133,11 @@ export function evalHistogramQuantileSteps(ev: Evaluator, call: Call, r: EvalRan
     // At each step where the quantile is out of range, as the per-step implementation warns.
     for (let step = 0; step < n; step++) {
       const q = qm.length > 0 && qm[0].has[step] ? qm[0].f[step] : NaN;
-      if (Number.isNaN(q) || q < 0 || q > 1) ev.addAnnotation("warning", `quantile value should be between 0 and 1, got ${formatFloatG(q)}`, call.args[0]);
+      if (Number.isNaN(q) || q < 0 || q > 1) ev.addAnnotation("warning", invalidQuantileWarning(q), call.args[0]);
     }
   }
   for (const name of forcedNames) {
-    ev.addAnnotation(
-      "info",
-      `input to histogram_quantile needed to be fixed for monotonicity (see https://prometheus.io/docs/prometheus/latest/querying/functions/#histogram_quantile) for metric name ${goQuote(name)}`,
-      call.args[1],
-    );
+    ev.addAnnotation("info", monotonicityInfo(name), call.args[1]);
   }
   return out;
 }

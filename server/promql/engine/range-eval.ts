@@ -17,7 +17,7 @@ import { WINDOW_FUNCTIONS } from "./functions";
 import { extrapolatedRateShared, extrapolatedRateSteps, nonCounterInfo, PLAIN_EXTRAPOLATED, sharedWindows, type SharedWindows } from "./functions/rate";
 import { WindowsByTimes } from "./functions/windows";
 import { overTimeSteps, PARAM_KERNELS, STEP_KERNELS, StepKernelScratch } from "./functions/over-time";
-import { formatFloatG } from "../parser/go-format";
+import { invalidQuantileWarning } from "./functions/math-util";
 
 /** One output series: value per evaluation step. */
 export interface StepSeries {
@@ -304,7 +304,7 @@ export function evalRangeFunction(ev: Evaluator, call: Call, r: EvalRange, matri
         // quantile_over_time warns at each step with a window, series by series.
         for (let i = 0; i < n; i++) {
           const q = param![i];
-          if (target.has[i] && !(q >= 0 && q <= 1)) enh.warn(`quantile value should be between 0 and 1, got ${formatFloatG(q)}`, call.args[0]);
+          if (target.has[i] && !(q >= 0 && q <= 1)) enh.warn(invalidQuantileWarning(q), call.args[0]);
         }
       }
       ev.addSamples(points);

@@ -10,6 +10,7 @@ import type { Labels } from "../../../storage/labels/labels";
 import type { Sample, Vector } from "../value";
 import { deleteLabels, dropMetricName, getLabel, METRIC_NAME, setLabel } from "../labels";
 import { formatFloatG, goQuote } from "../../parser/go-format";
+import { invalidQuantileWarning } from "./math-util";
 
 export interface Bucket {
   upperBound: number;
@@ -201,6 +202,26 @@ interface MetricWithBuckets {
   buckets: Bucket[];
 }
 
+/**
+ * Which histogram a bucket series belongs to: its labels without `le` (and
+ * without the name, unless it is removed only at the end).
+ */
+export function bucketGroupKey(metric: Labels, delayedNameRemoval: boolean): string {
+  let key = "";
+  for (const l of metric) if (l.name !== "le" && (delayedNameRemoval || l.name !== METRIC_NAME)) key += l.name + "\xff" + l.value + "\xfe";
+  return key;
+}
+
+/** The warning for a bucket series whose `le` is missing or no number. */
+export function badBucketLabelWarning(le: string, metric: Labels): string {
+  return `bucket label "le" is missing or has a malformed value of ${goQuote(le)} for metric name ${goQuote(getLabel(metric, METRIC_NAME))}`;
+}
+
+/** The info for a histogram whose counts had to be made monotonic. */
+export function monotonicityInfo(metricName: string): string {
+  return `input to histogram_quantile needed to be fixed for monotonicity (see https://prometheus.io/docs/prometheus/latest/querying/functions/#histogram_quantile) for metric name ${goQuote(metricName)}`;
+}
+
 /** Groups classic-histogram samples by their labels without `le` (Go's resetHistograms). */
 function groupBuckets(enh: StepContext, vec: Vector, arg: Expr): MetricWithBuckets[] {
   const groups = new Map<string, MetricWithBuckets>();
@@ -209,14 +230,10 @@ function groupBuckets(enh: StepContext, vec: Vector, arg: Expr): MetricWithBucke
     const le = getLabel(s.metric, "le");
     const ub = parseGoFloat(le);
     if (ub === null) {
-      enh.warn(
-        `bucket label "le" is missing or has a malformed value of ${goQuote(le)} for metric name ${goQuote(getLabel(s.metric, METRIC_NAME))}`,
-        arg,
-      );
+      enh.warn(badBucketLabelWarning(le, s.metric), arg);
       continue;
     }
-    let key = "";
-    for (const l of s.metric) if (l.name !== "le" && (delayed || l.name !== METRIC_NAME)) key += l.name + "\xff" + l.value + "\xfe";
+    const key = bucketGroupKey(s.metric, delayed);
     let g = groups.get(key);
     if (!g) {
       g = { metric: deleteLabels(s.metric, new Set(["le"])), buckets: [] };
@@ -246,7 +263,7 @@ export const HISTOGRAM_FUNCTIONS: Record<string, FunctionImpl> = {
     const q = args[0] as number;
     const vec = args[1] as Vector;
     if (Number.isNaN(q) || q < 0 || q > 1) {
-      enh.warn(`quantile value should be between 0 and 1, got ${formatFloatG(q)}`, call.args[0]);
+      enh.warn(invalidQuantileWarning(q), call.args[0]);
     }
     const out: Vector = [];
     for (const mb of groupBuckets(enh, vec, call.args[1])) {
@@ -254,7 +271,7 @@ export const HISTOGRAM_FUNCTIONS: Record<string, FunctionImpl> = {
       const [v, forced] = bucketQuantile(q, mb.buckets);
       if (forced) {
         enh.info(
-          `input to histogram_quantile needed to be fixed for monotonicity (see https://prometheus.io/docs/prometheus/latest/querying/functions/#histogram_quantile) for metric name ${goQuote(getLabel(mb.metric, METRIC_NAME))}`,
+          monotonicityInfo(getLabel(mb.metric, METRIC_NAME)),
           call.args[1],
         );
       }
@@ -286,7 +303,7 @@ export const HISTOGRAM_FUNCTIONS: Record<string, FunctionImpl> = {
     const qs = args.slice(2) as number[];
     qs.forEach((q, i) => {
       if (Number.isNaN(q) || q < 0 || q > 1) {
-        enh.warn(`quantile value should be between 0 and 1, got ${formatFloatG(q)}`, call.args[i + 2]);
+        enh.warn(invalidQuantileWarning(q), call.args[i + 2]);
       }
     });
     const out: Vector = [];
@@ -300,7 +317,7 @@ export const HISTOGRAM_FUNCTIONS: Record<string, FunctionImpl> = {
       }
       if (forcedAny) {
         enh.info(
-          `input to histogram_quantile needed to be fixed for monotonicity (see https://prometheus.io/docs/prometheus/latest/querying/functions/#histogram_quantile) for metric name ${goQuote(getLabel(mb.metric, METRIC_NAME))}`,
+          monotonicityInfo(getLabel(mb.metric, METRIC_NAME)),
           call.args[0],
         );
       }

@@ -3,9 +3,9 @@
 
 import { scratchWindowBounds, windowBounds, WindowsByTimes } from "./windows";
 import type { Window, WindowFunction } from "./index";
-import { kahanSumInc } from "./math-util";
+import { invalidQuantileWarning, kahanSumInc } from "./math-util";
 import { quantile } from "../aggregation";
-import { formatFloatG, formatFixed } from "../../parser/go-format";
+import { formatFixed } from "../../parser/go-format";
 
 /** Go's aggrOverTime: f over the window's float values. */
 function overTime(f: (w: Window) => number): WindowFunction {
@@ -705,7 +705,7 @@ export const OVER_TIME_FUNCTIONS: Record<string, WindowFunction> = {
     const q = args[0] as number;
     if (w.hi <= w.lo) return undefined;
     if (Number.isNaN(q) || q < 0 || q > 1) {
-      enh.warn(`quantile value should be between 0 and 1, got ${formatFloatG(q)}`, call.args[0]);
+      enh.warn(invalidQuantileWarning(q), call.args[0]);
     }
     return quantile(q, values(w));
   },
