@@ -28,6 +28,18 @@ test("discovered versus target labels per pool, with dropped targets", async ({ 
   await page.getByRole("button", { name: "All", exact: true }).click();
   await screenshotThemes(page, "service-discovery");
 
+  // The label filter is kept in the URL.
+  await page.getByTestId("sd-search").fill("drop-me");
+  await expect(page).toHaveURL(/[?&]search=drop-me\b/);
+  await expect(active).toHaveCount(0);
+  await expect(dropped).toHaveCount(1);
+  await page.reload();
+  await expect(page.getByTestId("sd-search")).toHaveValue("drop-me");
+  await expect(active).toHaveCount(0);
+  await page.getByTestId("sd-search").fill("");
+  await expect(page).not.toHaveURL(/search=/);
+  await expect(active).toHaveCount(1);
+
   // A collapsed pool stays collapsed after a reload.
   await pool.locator(".sd-pool-toggle").click();
   await expect(pool.getByTestId("sd-row")).toHaveCount(0);

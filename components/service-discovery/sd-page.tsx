@@ -9,7 +9,7 @@ import { useMemo, useState } from "react";
 import type { ActiveTarget, DroppedTarget, TargetsResult } from "@/components/api/types/targets";
 import { useSuspenseApiQuery } from "@/components/api/use-api-query";
 import { formatCount } from "@/components/ui/format";
-import { useDebounced, useStoredSet, useUrlParams } from "@/components/ui/hooks";
+import { useDebounced, useStoredSet, useUrlParams, useUrlText } from "@/components/ui/hooks";
 import { LabelChips } from "@/components/ui/labels";
 import { RelabelDrawer, type RelabelSubject } from "./relabel-view";
 
@@ -137,7 +137,7 @@ export function ServiceDiscoveryView() {
   const [params, , set] = useUrlParams();
   const show = (["active", "dropped"].includes(params.get("show") ?? "") ? params.get("show") : "all") as Show;
   const poolFilter = params.get("pool") ?? "";
-  const [searchInput, setSearchInput] = useState(params.get("search") ?? "");
+  const [searchInput, setSearchInput] = useUrlText("search");
   const search = useDebounced(searchInput, 200).toLowerCase();
   const [subject, setSubject] = useState<RelabelSubject | null>(null);
   const [collapsed, togglePool] = useStoredSet("vigil.serviceDiscovery.collapsedPools");
@@ -176,10 +176,7 @@ export function ServiceDiscoveryView() {
           type="search"
           placeholder="Filter by label"
           value={searchInput}
-          onChange={(e) => {
-            setSearchInput(e.target.value);
-            set("search", e.target.value);
-          }}
+          onChange={(e) => setSearchInput(e.target.value)}
           aria-label="Filter by label"
           data-testid="sd-search"
         />

@@ -1,14 +1,12 @@
 "use client";
 
-import { useState } from "react";
 import type { FlagsResult } from "@/components/api/types/flags";
 import { useSuspenseApiQuery } from "@/components/api/use-api-query";
-import { useUrlParams } from "@/components/ui/hooks";
+import { useUrlText } from "@/components/ui/hooks";
 
 /** /flags: the settings Vigil runs with under Prometheus's flag names, filterable (`search` in the URL). */
 export function FlagsView() {
-  const [params, , setParam] = useUrlParams();
-  const [search, setSearch] = useState(params.get("search") ?? "");
+  const [search, setSearch] = useUrlText("search");
   const { data } = useSuspenseApiQuery<FlagsResult>("/api/v1/status/flags");
   const q = search.toLowerCase();
   const rows = Object.entries(data.data)
@@ -22,10 +20,7 @@ export function FlagsView() {
           type="search"
           placeholder="Filter by flag name or value"
           value={search}
-          onChange={(e) => {
-            setSearch(e.target.value);
-            setParam("search", e.target.value);
-          }}
+          onChange={(e) => setSearch(e.target.value)}
           aria-label="Filter flags"
           data-testid="flags-search"
         />

@@ -41,6 +41,21 @@ export function useUrlParams(): [URLSearchParams, (next: URLSearchParams) => voi
   return [params, replace, setParam];
 }
 
+/**
+ * A text box's value kept in the URL parameter `key` (a filter, say): the
+ * box shows each keystroke at once and the URL follows, so the filter
+ * survives a reload and can be shared.
+ */
+export function useUrlText(key: string): [string, (value: string) => void] {
+  const [params, , setParam] = useUrlParams();
+  const [value, setValue] = useState(params.get(key) ?? "");
+  const set = (v: string) => {
+    setValue(v);
+    setParam(key, v);
+  };
+  return [value, set];
+}
+
 /** `value`, delayed until it has not changed for `ms`. */
 export function useDebounced<T>(value: T, ms: number): T {
   const [v, setV] = useState(value);
